@@ -1,0 +1,55 @@
+"""Rebuild data/basemap/ from the Natural Earth copies in ../shared/data/naturalearth.
+
+Run once by a maintainer (`python tools/build_basemap.py [SOURCE_DIR]`); the app never reads
+../shared. What this does to each layer is recorded in data/README.md.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import geopandas as gpd
+import shapely
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "data" / "basemap"
+THEATRE_BBOX = (20.0, 40.0, 50.0, 60.0)
+"""Oblast lines are kept in this lon/lat box only (Ukraine and western Russia)."""
+PRECISION_DEG = 0.001
+"""Grid the coordinates are rounded to (about 110 m), well below the layers' own simplification."""
+
+
+def _write(frame: gpd.GeoDataFrame, name: str) -> None:
+    target = OUT / name
+    target.unlink(missing_ok=True)
+    frame.to_file(
+        target,
+        driver="GeoJSON",
+        engine="pyogrio",
+        layer_options={"RFC7946": "YES", "COORDINATE_PRECISION": "3", "WRITE_BBOX": "NO"},
+    )
+    print(f"{name}: {len(frame)} features, {target.stat().st_size:,} bytes")
+
+
+def main(source: Path) -> None:
+    """Reduce the Natural Earth layers to what the map needs."""
+    OUT.mkdir(parents=True, exist_ok=True)
+    for name in ("ne_land.geojson", "ne_admin0_boundaries.geojson", "ne_lakes.geojson"):
+        frame = gpd.read_file(source / name)[["geometry"]]
+        frame["geometry"] = shapely.set_precision(frame.geometry.values, PRECISION_DEG)
+        _write(frame[~frame.geometry.is_empty], name)
+    admin1 = gpd.read_file(source / "ne_admin1_boundaries.geojson", bbox=THEATRE_BBOX)[["geometry"]]
+    admin1["geometry"] = shapely.set_precision(admin1.geometry.values, PRECISION_DEG)
+    _write(admin1[~admin1.geometry.is_empty], "ne_admin1_theatre.geojson")
+    countries = gpd.read_file(source / "ne_countries_110m.geojson")
+    labels = gpd.GeoDataFrame(
+        {"name": countries["name"]},
+        geometry=gpd.points_from_xy(countries["label_x"], countries["label_y"]),
+        crs="EPSG:4326",
+    )
+    _write(labels, "ne_country_labels.geojson")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared/data/naturalearth")
