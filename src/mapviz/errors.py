@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 
 class MapvizError(Exception):
@@ -22,17 +23,20 @@ class Problem:
         Column or property name the problem is about ("" when it is about the whole row).
     message : str
         What is wrong, with the value found and what was expected.
+    severity : {"error", "warning"}
+        "error": the row was not kept. "warning": the row was kept, and this says how.
     """
 
     row: int | None
     field: str
     message: str
+    severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
         where = "file" if self.row is None else f"row {self.row}"
-        return (
-            f"{where}, {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
-        )
+        head = f"{where}, {self.field}" if self.field else where
+        kept = " (row kept)" if self.severity == "warning" and self.row else ""
+        return f"{head}{kept}: {self.message}"
 
 
 class DataValidationError(MapvizError, ValueError):

@@ -1,0 +1,165 @@
+"""The shipped reference data in data/: strikes, candidate launch sites, range presets, deployments.
+
+Every record comes from shared/facts (SOURCES.md, PLACES.md) with its sources; data/README.md gives
+each file's provenance and checksum.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+
+from mapviz.errors import DataValidationError, Problem
+from mapviz.geodesy import LonLat, range_ring
+from mapviz.loaders import read_strikes
+
+DATA_DIR: Final = Path(__file__).resolve().parents[2] / "data"
+STRIKES_FILE: Final = DATA_DIR / "strikes.geojson"
+LAUNCH_SITES_FILE: Final = DATA_DIR / "launch_sites.csv"
+RANGE_PRESETS_FILE: Final = DATA_DIR / "range_presets.csv"
+DEPLOYMENTS_FILE: Final = DATA_DIR / "deployments.geojson"
+
+HYPOTHETICAL_DISCLAIMER: Final = (
+    "HYPOTHETICAL: an illustrative area around a place named in public reports of a US mid-range "
+    "missile deployment. It is not a launcher position, not a current deployment, and not an "
+    "assessment of any capability or target."
+)
+CANDIDATE_NOTE: Final = (
+    "Candidate: a representative point inside a reported launch area, not a known launch site."
+)
+
+
+@dataclass(frozen=True)
+class LaunchSite:
+    """A candidate launch point: a representative point, never a known launch site.
+
+    Attributes
+    ----------
+    id, name : str
+        Stable key and display name.
+    point : LonLat
+        Representative point (degrees, WGS84).
+    uncertainty_km : float
+        Radius of the area the launch may have come from, in km.
+    oblast, represents, coordinate_source, uncertainty_basis, launch_area_basis : str
+        Where it is, what the point is, where the coordinate comes from, and why this area.
+    default_selected : bool
+        Shown when the dashboard opens.
+    """
+
+    id: str
+    name: str
+    point: LonLat
+    uncertainty_km: float
+    oblast: str = ""
+    represents: str = "user-defined point"
+    coordinate_source: str = "entered by the user"
+    uncertainty_basis: str = "entered by the user"
+    launch_area_basis: str = "entered by the user"
+    default_selected: bool = False
+
+
+@dataclass(frozen=True)
+class RangePreset:
+    """A published range band; each bound carries its own citation (0 km: no minimum published)."""
+
+    id: str
+    label: str
+    min_km: float
+    min_source: str
+    max_km: float
+    max_source: str
+    note: str = ""
+
+
+def _csv_rows(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+@cache
+def launch_sites() -> tuple[LaunchSite, ...]:
+    """Return the candidate launch points of data/launch_sites.csv."""
+    return tuple(
+        LaunchSite(
+            id=row["id"],
+            name=row["name"],
+            point=LonLat(float(row["lon"]), float(row["lat"])),
+            uncertainty_km=float(row["uncertainty_km"]),
+            oblast=row["oblast"],
+            represents=row["represents"],
+            coordinate_source=row["coordinate_source"],
+            uncertainty_basis=row["uncertainty_basis"],
+            launch_area_basis=row["launch_area_basis"],
+            default_selected=row["default_selected"].strip().lower() == "true",
+        )
+        for row in _csv_rows(LAUNCH_SITES_FILE)
+    )
+
+
+@cache
+def range_presets() -> tuple[RangePreset, ...]:
+    """Return the published range bands of data/range_presets.csv (the first is the default)."""
+    return tuple(
+        RangePreset(
+            id=row["id"],
+            label=row["label"],
+            min_km=float(row["min_km"]),
+            min_source=row["min_source"],
+            max_km=float(row["max_km"]),
+            max_source=row["max_source"],
+            note=row["note"],
+        )
+        for row in _csv_rows(RANGE_PRESETS_FILE)
+    )
+
+
+@cache
+def _strikes() -> gpd.GeoDataFrame:
+    result = read_strikes(STRIKES_FILE)
+    errors = [p for p in result.problems if p.severity == "error"]
+    if errors:
+        raise DataValidationError(f"{STRIKES_FILE.name} does not validate", errors)
+    return result.strikes
+
+
+def reference_strikes() -> gpd.GeoDataFrame:
+    """Return the shipped strike reports (a fresh copy each call: callers may modify it)."""
+    return _strikes().copy()
+
+
+@cache
+def _deployments() -> gpd.GeoDataFrame:
+    frame = gpd.read_file(DEPLOYMENTS_FILE, engine="pyogrio")
+    problems = [
+        Problem(i + 1, "status", f"must be 'hypothetical', got {status!r}")
+        for i, status in enumerate(frame["status"])
+        if status != "hypothetical"
+    ]
+    if problems:
+        raise DataValidationError(f"{DEPLOYMENTS_FILE.name} does not validate", problems)
+    frame["reference_lon"] = frame.geometry.x
+    frame["reference_lat"] = frame.geometry.y
+    frame["disclaimer"] = HYPOTHETICAL_DISCLAIMER
+    frame["sources"] = [json.dumps(s, ensure_ascii=False) for s in _raw_sources(DEPLOYMENTS_FILE)]
+    frame["geometry"] = [
+        range_ring(p.x, p.y, float(r))
+        for p, r in zip(frame.geometry, frame["area_radius_km"], strict=True)
+    ]
+    return frame
+
+
+def _raw_sources(path: Path) -> list[list[dict[str, object]]]:
+    document = json.loads(path.read_text(encoding="utf-8"))
+    return [f["properties"].get("sources", []) for f in document["features"]]
+
+
+def deployments() -> gpd.GeoDataFrame:
+    """Return the HYPOTHETICAL deployment areas: display-form disks of `area_radius_km`."""
+    return _deployments().copy()
