@@ -1,0 +1,157 @@
+"""Parameters of a map view, strike filtering, and per-strike distances to the launch sites."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from mapviz.errors import ParameterError
+from mapviz.geodesy import FloatArray, distances_km, nearest_site
+from mapviz.reference import LaunchSite
+from mapviz.units import DEFAULT_RING_TOLERANCE_M, MAX_RING_RADIUS_KM
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which strikes are shown. None means "no restriction" for each criterion.
+
+    Attributes
+    ----------
+    date_from, date_to : datetime.date or None
+        Inclusive date bounds; strikes without a date pass only when both are None.
+    attributions, weapons : tuple of str or None
+        Allowed attribution statuses / weapon texts.
+    """
+
+    date_from: date | None = None
+    date_to: date | None = None
+    attributions: tuple[str, ...] | None = None
+    weapons: tuple[str, ...] | None = None
+
+
+@dataclass(frozen=True)
+class Params:
+    """Everything that defines the computed layers; exports record it as provenance.
+
+    Attributes
+    ----------
+    min_km, max_km : float
+        Range band in km; `min_km` 0 means no minimum ring.
+    sites : tuple of LaunchSite
+        Selected launch points.
+    filters : Filters
+        Strike filters.
+    tolerance_m : float
+        Ring boundary tolerance in metres.
+    """
+
+    min_km: float = 380.0
+    max_km: float = 800.0
+    sites: tuple[LaunchSite, ...] = ()
+    filters: Filters = field(default_factory=Filters)
+    tolerance_m: float = DEFAULT_RING_TOLERANCE_M
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.min_km < self.max_km <= MAX_RING_RADIUS_KM:
+            raise ParameterError(
+                f"ranges must satisfy 0 <= min < max <= {MAX_RING_RADIUS_KM:,.0f} km, "
+                f"got min {self.min_km} km, max {self.max_km} km"
+            )
+
+
+def filter_strikes(strikes: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
+    """Return the strikes that pass `filters` (a new frame; the input is not changed)."""
+    keep = np.ones(len(strikes), dtype=bool)
+    dates = strikes["date"]
+    if filters.date_from is not None:
+        keep &= (dates >= pd.Timestamp(filters.date_from)).to_numpy()
+    if filters.date_to is not None:
+        keep &= (dates <= pd.Timestamp(filters.date_to)).to_numpy()
+    if filters.attributions is not None:
+        keep &= strikes["attribution"].isin(filters.attributions).to_numpy()
+    if filters.weapons is not None:
+        keep &= strikes["weapon"].isin(filters.weapons).to_numpy()
+    return strikes[keep]
+
+
+def site_column(site: LaunchSite) -> str:
+    """Name of the column holding distances (km) to `site`."""
+    return "km_to_" + re.sub(r"[^0-9a-zA-Z]+", "_", site.id).strip("_").lower()
+
+
+def site_distances_km(strikes: gpd.GeoDataFrame, sites: tuple[LaunchSite, ...]) -> FloatArray:
+    """Return the strikes x sites matrix of geodesic distances in km."""
+    return distances_km(
+        strikes.geometry.x.to_numpy(),
+        strikes.geometry.y.to_numpy(),
+        [s.point.lon for s in sites],
+        [s.point.lat for s in sites],
+    )
+
+
+def measure(
+    strikes: gpd.GeoDataFrame,
+    sites: tuple[LaunchSite, ...],
+    min_km: float,
+    max_km: float,
+    *,
+    matrix_km: FloatArray | None = None,
+) -> gpd.GeoDataFrame:
+    """Add geodesic distances from every strike to every site, the nearest site and range flags.
+
+    Columns added: one `km_to_<site id>` per site, `nearest_site`, `nearest_km`, `within_min`
+    (inside some site's min ring), `within_max` (inside some site's max ring) and `in_band`
+    (between the min and max ring of at least one site). With no sites the distance columns are
+    empty (NaN) and the flags False. `matrix_km` may pass a `site_distances_km` result computed
+    earlier for the same strikes and sites (the ranges do not change it).
+    """
+    out = strikes.copy()
+    n = len(out)
+    if not sites:
+        out["nearest_site"] = ""
+        out["nearest_km"] = np.full(n, np.nan)
+        for flag in ("within_min", "within_max", "in_band"):
+            out[flag] = np.zeros(n, dtype=bool)
+        return out
+    matrix = site_distances_km(out, sites) if matrix_km is None else matrix_km
+    for j, site in enumerate(sites):
+        out[site_column(site)] = matrix[:, j]
+    names = np.array([s.name for s in sites], dtype=object)
+    if n:
+        nearest = nearest_site(matrix)
+        out["nearest_site"] = names[nearest.site_index]
+        out["nearest_km"] = nearest.distance_km
+    else:
+        out["nearest_site"] = pd.Series(dtype=object)
+        out["nearest_km"] = pd.Series(dtype=float)
+    within_min = matrix < min_km if min_km > 0 else np.zeros_like(matrix, dtype=bool)
+    within_max = matrix <= max_km
+    out["within_min"] = within_min.any(axis=1)
+    out["within_max"] = within_max.any(axis=1)
+    out["in_band"] = (within_max & ~within_min).any(axis=1)
+    return out
+
+
+def ring_counts(
+    measured: gpd.GeoDataFrame, sites: tuple[LaunchSite, ...], min_km: float, max_km: float
+) -> pd.DataFrame:
+    """Count strikes inside each site's min ring, max ring and band (one row per site)."""
+    rows = []
+    for site in sites:
+        km = measured[site_column(site)]
+        inside_min = km < min_km if min_km > 0 else pd.Series(False, index=km.index)
+        inside_max = km <= max_km
+        rows.append(
+            {
+                "site": site.name,
+                f"inside {min_km:g} km": int(inside_min.sum()),
+                f"inside {max_km:g} km": int(inside_max.sum()),
+                "in band": int((inside_max & ~inside_min).sum()),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,298 @@
+"""Exports: RFC 7946 GeoJSON per layer, a zip of them, GeoPackage, KML and CSV, with provenance.
+
+Every builder returns bytes and is only called when a download is asked for. GeoJSON, GeoPackage
+and KML are written by GDAL (through pyogrio); geometries are first put in export form by
+`mapviz.geodesy.export_geometry` (split at the antimeridian, pole rings closed along the pole).
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import hashlib
+import html
+import io
+import json
+import tempfile
+import warnings
+import zipfile
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+from shapely.geometry import MultiPolygon, Polygon
+
+from mapviz import __version__
+from mapviz.analysis import Params, filter_strikes, measure
+from mapviz.geodesy import export_geometry
+from mapviz.layers import rings_frame, sites_frame
+from mapviz.reference import (
+    DATA_DIR,
+    DEPLOYMENTS_FILE,
+    HYPOTHETICAL_DISCLAIMER,
+    LAUNCH_SITES_FILE,
+    RANGE_PRESETS_FILE,
+    deployments,
+)
+from mapviz.units import ELLIPSOID, GEODESIC_METHOD
+
+GEOJSON_MEDIA_TYPE: Final = "application/geo+json"
+COORDINATE_DECIMALS: Final = 6
+LAYER_NAMES: Final = ("strikes", "rings", "launch_sites", "deployments")
+FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
+SOURCES_AND_LICENCES: Final = (
+    "Strike reports, launch areas, range figures and deployments: public reports cited in each "
+    "record (see data/README.md); compilation CC0. Coordinates: GeoNames (CC BY 4.0), "
+    "OpenFlights (ODbL), Wikipedia infobox points. Basemap: Natural Earth (public domain)."
+)
+
+
+def sha256_hex(data: bytes) -> str:
+    """Return the SHA-256 of `data` as hex."""
+    return hashlib.sha256(data).hexdigest()
+
+
+def provenance(params: Params, inputs: Mapping[str, str]) -> dict[str, object]:
+    """Return the `metadata` member every export carries.
+
+    Parameters
+    ----------
+    params : Params
+        Ranges, sites and filters the layers were built with.
+    inputs : mapping of str to str
+        Input file name to its SHA-256 (shipped data files and any uploaded strike file).
+    """
+    filters = dataclasses.asdict(params.filters)
+    return {
+        "generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "generator": f"mapviz {__version__}",
+        "parameters": {
+            "min_range_km": params.min_km,
+            "max_range_km": params.max_km,
+            "sites": [
+                {
+                    "id": s.id,
+                    "name": s.name,
+                    "lon": s.point.lon,
+                    "lat": s.point.lat,
+                    "uncertainty_km": s.uncertainty_km,
+                    "status": "candidate: representative point, not a known launch site",
+                }
+                for s in params.sites
+            ],
+            "filters": {
+                k: (v.isoformat() if hasattr(v, "isoformat") else v) for k, v in filters.items()
+            },
+        },
+        "ellipsoid": ELLIPSOID,
+        "geodesic_method": GEODESIC_METHOD,
+        "ring_boundary_tolerance_m": params.tolerance_m,
+        "edges": "straight in longitude/latitude (RFC 7946); every edge midpoint checked",
+        "inputs": [{"file": name, "sha256": digest} for name, digest in sorted(inputs.items())],
+        "sources_and_licences": SOURCES_AND_LICENCES,
+        "hypothetical_disclaimer": HYPOTHETICAL_DISCLAIMER,
+        "synthetic_data": "records with synthetic=true are generated test data, not reports",
+    }
+
+
+def shipped_inputs() -> dict[str, str]:
+    """SHA-256 of the shipped data files every layer set is built from."""
+    files = [DATA_DIR / "strikes.geojson", LAUNCH_SITES_FILE, RANGE_PRESETS_FILE, DEPLOYMENTS_FILE]
+    return {f"data/{f.name}": sha256_hex(f.read_bytes()) for f in files}
+
+
+def build_layers(strikes: gpd.GeoDataFrame, params: Params) -> dict[str, gpd.GeoDataFrame]:
+    """Return every layer for `params`, in display form: strikes are filtered and measured."""
+    measured = measure(
+        filter_strikes(strikes, params.filters), params.sites, params.min_km, params.max_km
+    )
+    return {
+        "strikes": measured,
+        "rings": rings_frame(
+            params.sites, params.min_km, params.max_km, tolerance_m=params.tolerance_m
+        ),
+        "launch_sites": sites_frame(params.sites),
+        "deployments": deployments(),
+    }
+
+
+def _export_form(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Return a copy in RFC 7946 form, with dates as ISO 8601 text and no NaN."""
+    out = frame.copy()
+    out["geometry"] = [
+        export_geometry(g) if isinstance(g, Polygon | MultiPolygon) else g for g in out.geometry
+    ]
+    for column in out.columns:
+        if pd.api.types.is_datetime64_any_dtype(out[column]):
+            out[column] = out[column].dt.strftime("%Y-%m-%d").astype(object)
+            out.loc[frame[column].isna(), column] = None
+    return out
+
+
+def _write_vector(frame: gpd.GeoDataFrame, target: str | io.BytesIO, **options: object) -> None:
+    with warnings.catch_warnings():
+        # GDAL remarks on in-memory targets without a file extension; nothing to act on.
+        warnings.filterwarnings("ignore", message=".*non conformant file extension")
+        pyogrio.write_dataframe(frame, target, **options)
+
+
+def geojson_bytes(frame: gpd.GeoDataFrame, *, layer: str, metadata: Mapping[str, object]) -> bytes:
+    """Return one layer as an RFC 7946 FeatureCollection with a `metadata` member."""
+    buffer = io.BytesIO()
+    _write_vector(
+        _export_form(frame),
+        buffer,
+        driver="GeoJSON",
+        layer=layer,
+        RFC7946="YES",
+        WRITE_BBOX="YES",
+        COORDINATE_PRECISION=COORDINATE_DECIMALS,
+        FOREIGN_MEMBERS_COLLECTION=json.dumps({"metadata": metadata}, ensure_ascii=False),
+    )
+    return buffer.getvalue()
+
+
+ZIP_README: Final = """mapviz export
+=============
+
+Files (RFC 7946 GeoJSON, WGS84 longitude/latitude, media type application/geo+json):
+- strikes.geojson: the filtered strike reports with all their fields, distances in km to each
+  selected site (km_to_<site>), the nearest site, and within_min / within_max / in_band flags.
+- rings.geojson: per selected launch point the min ring, the max ring, the band between them
+  and, with an uncertainty radius, the reach envelopes (kind, site, radius_km properties).
+- launch_sites.geojson: the selected candidate launch points (representative points inside
+  reported launch areas, NOT known launch sites) with their uncertainty radius.
+- deployments.geojson: HYPOTHETICAL illustrative areas around places named in reports of US
+  mid-range missile deployments; every feature has status "hypothetical" and a disclaimer.
+
+Every FeatureCollection carries a "metadata" member with the parameters, ellipsoid, geodesic
+method, boundary tolerance, input file hashes, sources and licences. It is repeated below.
+
+"""
+
+
+def zip_bytes(layers: Mapping[str, gpd.GeoDataFrame], metadata: Mapping[str, object]) -> bytes:
+    """Return a zip of every layer as GeoJSON, with a README of what is inside."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, frame in layers.items():
+            archive.writestr(f"{name}.geojson", geojson_bytes(frame, layer=name, metadata=metadata))
+        archive.writestr(
+            "README.txt", ZIP_README + json.dumps(metadata, indent=2, ensure_ascii=False)
+        )
+    return buffer.getvalue()
+
+
+def gpkg_bytes(layers: Mapping[str, gpd.GeoDataFrame], metadata: Mapping[str, object]) -> bytes:
+    """Return one GeoPackage with a table per layer and a `mapviz_metadata` table."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mapviz.gpkg"
+        for name, frame in layers.items():
+            _write_vector(_export_form(frame), str(path), driver="GPKG", layer=name)
+        table = pd.DataFrame(
+            {
+                "key": list(metadata),
+                "value": [json.dumps(v, ensure_ascii=False) for v in metadata.values()],
+            }
+        )
+        _write_vector(gpd.GeoDataFrame(table), str(path), driver="GPKG", layer="mapviz_metadata")
+        return path.read_bytes()
+
+
+KML_DESCRIPTIONS: Final = {
+    "strikes": (
+        "place",
+        "date",
+        "target",
+        "casualties",
+        "weapon",
+        "attribution",
+        "location_precision",
+    ),
+    "rings": ("site", "kind", "radius_km"),
+    "launch_sites": ("name", "note", "uncertainty_km"),
+    "deployments": ("system", "place", "status", "annotation", "disclaimer"),
+}
+KML_NAME_FIELDS: Final = {
+    "strikes": "id",
+    "rings": "site",
+    "launch_sites": "name",
+    "deployments": "id",
+}
+
+
+def kml_bytes(layers: Mapping[str, gpd.GeoDataFrame]) -> bytes:
+    """Return a KML document (one folder per layer) for Google Earth.
+
+    Descriptions are HTML-escaped before GDAL XML-escapes them, so Google Earth, which renders
+    descriptions as HTML, shows text from data as text.
+    """
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "mapviz.kml"
+        for name, frame in layers.items():
+            export = _export_form(frame)
+            fields = [f for f in KML_DESCRIPTIONS[name] if f in export]
+            kml = gpd.GeoDataFrame(
+                {
+                    "Name": export[KML_NAME_FIELDS[name]].astype(str),
+                    "Description": [
+                        html.escape("\n".join(f"{f}: {row[f]}" for f in fields))
+                        for _, row in export.iterrows()
+                    ],
+                },
+                geometry=export.geometry.array,
+                crs=export.crs,
+            )
+            _write_vector(kml, str(path), driver="KML", layer=name, append=path.exists())
+        return path.read_bytes()
+
+
+def neutralise_formula(text: str) -> str:
+    """Prefix text a spreadsheet would run as a formula with an apostrophe."""
+    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
+
+
+def csv_bytes(strikes: gpd.GeoDataFrame) -> bytes:
+    """Return the strike table as UTF-8 CSV (lon/lat columns, formulas neutralised)."""
+    table = pd.DataFrame(_export_form(strikes).drop(columns="geometry"))
+    table.insert(1, "lon", np.round(strikes.geometry.x.to_numpy(), COORDINATE_DECIMALS))
+    table.insert(2, "lat", np.round(strikes.geometry.y.to_numpy(), COORDINATE_DECIMALS))
+    for column in table.columns:
+        if table[column].dtype == object or pd.api.types.is_string_dtype(table[column]):
+            table[column] = table[column].map(
+                lambda v: neutralise_formula(v) if isinstance(v, str) else v
+            )
+    return table.to_csv(index=False, quoting=csv.QUOTE_NONNUMERIC).encode("utf-8")
+
+
+def write_exports(
+    out_dir: Path,
+    layers: Mapping[str, gpd.GeoDataFrame],
+    metadata: Mapping[str, object],
+    formats: tuple[str, ...],
+) -> list[Path]:
+    """Write the requested formats ("geojson", "gpkg", "kml", "csv") into `out_dir`."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written: list[Path] = []
+
+    def put(name: str, data: bytes) -> None:
+        target = out_dir / name
+        target.write_bytes(data)
+        written.append(target)
+
+    if "geojson" in formats:
+        for name, frame in layers.items():
+            put(f"{name}.geojson", geojson_bytes(frame, layer=name, metadata=metadata))
+        put("mapviz_layers.zip", zip_bytes(layers, metadata))
+    if "gpkg" in formats:
+        put("mapviz.gpkg", gpkg_bytes(layers, metadata))
+    if "kml" in formats:
+        put("mapviz.kml", kml_bytes(layers))
+    if "csv" in formats:
+        put("strikes.csv", csv_bytes(layers["strikes"]))
+    return written

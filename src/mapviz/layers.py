@@ -1,0 +1,98 @@
+"""The map's layers as GeoDataFrames in display form (continuous longitudes), UI-free.
+
+The same frames feed the map and every export; `mapviz.export` turns them into RFC 7946 form.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import geopandas as gpd
+from shapely.geometry import Point, Polygon
+
+from mapviz.geodesy import range_band, range_ring, reach_envelope
+from mapviz.model import CRS
+from mapviz.reference import CANDIDATE_NOTE, LaunchSite
+
+RING_KINDS = ("min_ring", "max_ring", "band", "reach_from_some", "reach_from_all")
+"""`kind` values in the rings layer: the min and max disks, the band between them, and for a
+site with an uncertainty radius u the max range's reach from some point (r+u) and from every
+point (r-u) of its launch area."""
+
+_RING_CACHE_SIZE = 1024
+
+
+@lru_cache(maxsize=_RING_CACHE_SIZE)
+def _ring(lon: float, lat: float, radius_km: float, tolerance_m: float) -> Polygon:
+    return range_ring(lon, lat, radius_km, tolerance_m=tolerance_m)
+
+
+def rings_frame(
+    sites: tuple[LaunchSite, ...], min_km: float, max_km: float, *, tolerance_m: float
+) -> gpd.GeoDataFrame:
+    """Return the rings layer: per site the min ring, max ring, band and reach envelopes.
+
+    Rings are cached per (centre, radius, tolerance), so moving one slider recomputes only the
+    ring whose radius changed.
+    """
+    rows: list[dict[str, object]] = []
+    for site in sites:
+        lon, lat = site.point
+        base = {"site_id": site.id, "site": site.name, "uncertainty_km": site.uncertainty_km}
+        outer = _ring(lon, lat, max_km, tolerance_m)
+        if min_km > 0:
+            inner = _ring(lon, lat, min_km, tolerance_m)
+            rows.append({**base, "kind": "min_ring", "radius_km": min_km, "geometry": inner})
+            band = outer.difference(inner)
+        else:
+            band = range_band(lon, lat, 0.0, max_km, tolerance_m=tolerance_m)
+        rows.append({**base, "kind": "max_ring", "radius_km": max_km, "geometry": outer})
+        rows.append({**base, "kind": "band", "radius_km": max_km, "geometry": band})
+        if site.uncertainty_km > 0:
+            envelope = reach_envelope(
+                lon, lat, max_km, site.uncertainty_km, tolerance_m=tolerance_m
+            )
+            rows.append(
+                {
+                    **base,
+                    "kind": "reach_from_some",
+                    "radius_km": max_km + site.uncertainty_km,
+                    "geometry": envelope.reachable_from_some,
+                }
+            )
+            if envelope.reachable_from_all is not None:
+                rows.append(
+                    {
+                        **base,
+                        "kind": "reach_from_all",
+                        "radius_km": max_km - site.uncertainty_km,
+                        "geometry": envelope.reachable_from_all,
+                    }
+                )
+    columns = ["site_id", "site", "kind", "radius_km", "uncertainty_km", "geometry"]
+    return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=CRS)
+
+
+def sites_frame(sites: tuple[LaunchSite, ...]) -> gpd.GeoDataFrame:
+    """Return the candidate launch points layer, each saying it is a candidate."""
+    rows = [
+        {
+            "id": s.id,
+            "name": s.name,
+            "oblast": s.oblast,
+            "represents": s.represents,
+            "status": "candidate",
+            "note": CANDIDATE_NOTE,
+            "uncertainty_km": s.uncertainty_km,
+            "uncertainty_basis": s.uncertainty_basis,
+            "launch_area_basis": s.launch_area_basis,
+            "coordinate_source": s.coordinate_source,
+            "geometry": Point(s.point.lon, s.point.lat),
+        }
+        for s in sites
+    ]
+    columns = [
+        "id", "name", "oblast", "represents", "status", "note", "uncertainty_km",
+        "uncertainty_basis", "launch_area_basis", "coordinate_source", "geometry",
+    ]  # fmt: skip
+    return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=CRS)

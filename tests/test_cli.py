@@ -1,0 +1,130 @@
+"""Command line: python -m mapviz export writes the dashboard's files; bad input exits 2."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from mapviz.__main__ import main, parse_site
+from mapviz.errors import ParameterError
+
+DATA = Path(__file__).parent / "data"
+
+
+def test_export_writes_every_format(tmp_path: Path) -> None:
+    assert main(["export", "--out", str(tmp_path)]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "deployments.geojson",
+        "launch_sites.geojson",
+        "mapviz.gpkg",
+        "mapviz.kml",
+        "mapviz_layers.zip",
+        "rings.geojson",
+        "strikes.csv",
+        "strikes.geojson",
+    ]
+
+
+def test_sites_and_ranges_from_arguments(tmp_path: Path) -> None:
+    code = main(
+        [
+            "export",
+            "--out",
+            str(tmp_path),
+            "--min-km",
+            "100",
+            "--max-km",
+            "500",
+            "--site",
+            "name=Test point,lat=50.5,lon=37.0,uncertainty_km=20",
+            "--format",
+            "geojson",
+        ]
+    )
+    assert code == 0
+    rings = json.loads((tmp_path / "rings.geojson").read_text())
+    kinds = {
+        (f["properties"]["site"], f["properties"]["kind"], f["properties"]["radius_km"])
+        for f in rings["features"]
+    }
+    assert kinds == {
+        ("Test point", "min_ring", 100),
+        ("Test point", "max_ring", 500),
+        ("Test point", "band", 500),
+        ("Test point", "reach_from_some", 520),
+        ("Test point", "reach_from_all", 480),
+    }
+    assert rings["metadata"]["parameters"]["sites"][0]["uncertainty_km"] == 20
+
+
+def test_own_strikes_file_with_row_problems(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code = main(
+        [
+            "export",
+            "--out",
+            str(tmp_path),
+            "--strikes",
+            str(DATA / "bad_rows.csv"),
+            "--format",
+            "geojson",
+        ]
+    )
+    assert code == 0
+    err = capsys.readouterr().err
+    assert "bad_rows.csv: row 4, lat: latitude 95.0 is outside [-90, 90]" in err
+    strikes = json.loads((tmp_path / "strikes.geojson").read_text())
+    assert len(strikes["features"]) == 4
+    assert any(i["file"] == "bad_rows.csv" for i in strikes["metadata"]["inputs"])
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--strikes", str(DATA / "binary_junk.csv")], "not a text CSV file"),  # bad file
+        (["--strikes", str(DATA / "missing.csv")], "No such file"),  # absent file
+        (["--min-km", "900", "--max-km", "800"], "ranges must satisfy"),  # min above max
+        (["--site", "name=X,lat=95,lon=10"], "need lat in [-90, 90]"),  # impossible site
+        (["--site", "lat=50"], "needs name, lat and lon"),  # incomplete site
+    ],
+)
+def test_bad_input_exits_2_with_a_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+) -> None:
+    assert main(["export", "--out", str(tmp_path), *args]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_unknown_format_is_an_argument_error(tmp_path: Path) -> None:
+    with pytest.raises(SystemExit) as info:
+        main(["export", "--out", str(tmp_path), "--format", "shp"])
+    assert info.value.code == 2
+
+
+def test_help_documents_export() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "mapviz", "export", "--help"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    for option in ("--out", "--min-km", "--max-km", "--site", "--strikes", "--format"):
+        assert option in result.stdout
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "name=A,lat=abc,lon=1",  # not a number
+        "name=A,lat=1,lon=1,colour=red",  # unknown key
+        "name=A;lat=1;lon=1",  # wrong separator
+    ],
+)
+def test_parse_site_rejects(text: str) -> None:
+    with pytest.raises(ParameterError):
+        parse_site(text)
