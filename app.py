@@ -1,53 +1,622 @@
-"""mapviz dashboard: range rings around a candidate launch point on an offline basemap."""
+"""mapviz dashboard: a thin Streamlit script over the UI-free `mapviz` package.
+
+Widgets are read into a frozen `Params`; the core builds layers; this script renders them. The
+range sliders, the map and the downloads live in one fragment, so moving a slider reruns only
+that part, and the strike points travel as a static file the browser fetches once.
+"""
 
 from __future__ import annotations
 
-import pydeck as pdk
+import io
+import os
+from dataclasses import dataclass
+from datetime import date
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
-from mapviz.geodesy import range_ring
-
-BELGOROD = (36.58015, 50.61074)  # city centre, GeoNames 578072 (shared/facts/PLACES.md)
-BASEMAP_URL = "app/static/{name}"
-
-st.set_page_config(page_title="mapviz", layout="wide")
-st.title("mapviz: geodesic range rings")
-min_km = st.slider("Min range (km)", 10, 5000, 380, step=10, key="min_km")
-max_km = st.slider("Max range (km)", 10, 5000, 800, step=10, key="max_km")
-
-
-@st.cache_data(max_entries=256)
-def ring_coords(lon: float, lat: float, radius_km: float) -> list[list[float]]:
-    """Ring vertices as [lon, lat] lists, cached per centre and radius."""
-    return [list(c) for c in range_ring(lon, lat, radius_km).exterior.coords]
-
-
-layers = [
-    pdk.Layer(
-        "GeoJsonLayer",
-        id="land",
-        data=BASEMAP_URL.format(name="ne_land.geojson"),
-        get_fill_color=[228, 228, 220],
-        stroked=False,
-    ),
-    pdk.Layer(
-        "PolygonLayer",
-        id="rings",
-        data=[
-            {"polygon": ring_coords(*BELGOROD, min_km), "colour": [0, 114, 178]},
-            {"polygon": ring_coords(*BELGOROD, max_km), "colour": [213, 94, 0]},
-        ],
-        get_polygon="polygon",
-        get_line_color="colour",
-        filled=False,
-        line_width_min_pixels=2,
-    ),
-]
-st.pydeck_chart(
-    pdk.Deck(
-        layers=layers,
-        map_provider=None,
-        initial_view_state=pdk.ViewState(longitude=BELGOROD[0], latitude=BELGOROD[1], zoom=4),
-    ),
-    height=600,
+from mapviz import __version__
+from mapviz.analysis import Filters, Params, filter_strikes, measure, ring_counts, site_distances_km
+from mapviz.deck import (
+    ATTRIBUTION_COLOURS,
+    HYPOTHETICAL_COLOUR,
+    LAYER_CACHE_URL,
+    MAX_RING_COLOUR,
+    MIN_RING_COLOUR,
+    VIEW_PRESETS,
+    basemap_layers,
+    deck,
+    deployment_layers,
+    deployment_records,
+    records_payload,
+    ring_layers,
+    site_layers,
+    strike_layers,
+    strike_records,
 )
+from mapviz.errors import MapvizError, Problem
+from mapviz.export import (
+    GEOJSON_MEDIA_TYPE,
+    csv_bytes,
+    geojson_bytes,
+    gpkg_bytes,
+    kml_bytes,
+    provenance,
+    sha256_hex,
+    shipped_inputs,
+    zip_bytes,
+)
+from mapviz.layers import cached_ring, rings_frame, sites_frame
+from mapviz.loaders import SUPPORTED_SUFFIXES, LoadResult, read_strikes
+from mapviz.model import ATTRIBUTIONS
+from mapviz.reference import (
+    HYPOTHETICAL_DISCLAIMER,
+    LaunchSite,
+    deployments,
+    launch_sites,
+    parse_site,
+    range_presets,
+    reference_strikes,
+)
+from mapviz.staticcache import publish
+from mapviz.synthetic import synthetic_strikes
+from mapviz.units import DEFAULT_RING_TOLERANCE_M
+
+STATIC_CACHE = Path(__file__).parent / "static" / "cache"
+SYNTHETIC_ENV = "MAPVIZ_SYNTHETIC_STRIKES"
+MAX_SYNTHETIC = 1_000_000
+SLIDER_MAX_KM = 5000
+SLIDER_STEP_KM = 10
+TABLE_ROWS = 1000
+WEAPON_CHOICES = 100
+MAP_HEIGHT_PX = 620
+
+st.set_page_config(page_title="mapviz: range rings and strike reports", layout="wide")
+
+
+# --- data ------------------------------------------------------------------------------------
+
+
+class NamedBytes(io.BytesIO):
+    """Uploaded bytes with their file name, as `read_strikes` expects."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name
+
+
+@st.cache_data(max_entries=4, show_spinner="Reading your file...")
+def load_upload(name: str, data: bytes, mapping: tuple[tuple[str, str], ...]) -> LoadResult:
+    """Read an uploaded file (cached by its bytes and the column mapping)."""
+    return read_strikes(NamedBytes(data, name), mapping=dict(mapping) or None)
+
+
+@st.cache_data(max_entries=2, show_spinner="Generating synthetic strikes...")
+def load_synthetic(count: int) -> gpd.GeoDataFrame:
+    """Synthetic strikes for tests and benchmarks (MAPVIZ_SYNTHETIC_STRIKES)."""
+    return synthetic_strikes(count)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def filtered(_strikes: gpd.GeoDataFrame, source_key: str, filters: Filters) -> gpd.GeoDataFrame:
+    """Strikes passing the filters (cached per data source and filters).
+
+    The frame itself cannot be hashed by Streamlit, so `source_key` names it in the cache key.
+    """
+    del source_key
+    return filter_strikes(_strikes, filters)
+
+
+@st.cache_data(max_entries=16, show_spinner=False)
+def published_strikes(_strikes: gpd.GeoDataFrame, source_key: str, filters: Filters) -> str:
+    """URL of the filtered strike layer, written once as a static file."""
+    del source_key, filters  # cache key only
+    payload = records_payload(strike_records(_strikes))
+    return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix="strikes"))
+
+
+@st.cache_resource
+def published_deployments() -> str:
+    """URL of the hypothetical areas layer (static for the life of the server)."""
+    payload = records_payload(deployment_records(deployments()))
+    return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix="deployments"))
+
+
+@st.cache_data(max_entries=16, show_spinner="Measuring distances...")
+def distance_matrix(
+    _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters, sites: tuple[LaunchSite, ...]
+) -> Any:
+    """Strikes x sites geodesic distances in km: independent of the range sliders."""
+    del source_key, filters  # cache key only
+    return site_distances_km(_strikes, sites)
+
+
+def strike_source(
+    upload: Any, mapping: tuple[tuple[str, str], ...]
+) -> tuple[str, gpd.GeoDataFrame, dict[str, str], list[Problem]]:
+    """Return (cache key, strikes, input hashes, problems) for the active data source."""
+    inputs = shipped_inputs()
+    synthetic_count = os.environ.get(SYNTHETIC_ENV, "").strip()
+    if upload is not None:
+        data = upload.getvalue()
+        digest = sha256_hex(data)
+        try:
+            result = load_upload(upload.name, data, mapping)
+        except MapvizError as exc:
+            st.sidebar.error("Your file could not be read; the shipped reports are shown.")
+            st.sidebar.code(str(exc), language=None)
+        else:
+            inputs[upload.name] = digest
+            key = f"upload-{digest}-{sha256_hex(repr(mapping).encode())[:16]}"
+            return key, result.strikes, inputs, result.problems
+    if synthetic_count:
+        count = max(0, min(int(synthetic_count), MAX_SYNTHETIC)) if synthetic_count.isdigit() else 0
+        return f"synthetic-{count}", load_synthetic(count), {}, []
+    return "reference", reference_strikes(), inputs, []
+
+
+# --- sidebar: data, launch points, filters, layers --------------------------------------------
+
+
+def sidebar_upload() -> tuple[Any, tuple[tuple[str, str], ...]]:
+    """Render the upload widget and the column mapping; return the upload and the mapping."""
+    st.sidebar.header("Data")
+    upload = st.sidebar.file_uploader(
+        "Import your strike reports",
+        type=sorted(s.lstrip(".") for s in SUPPORTED_SUFFIXES),
+        help="CSV (comma or semicolon; UTF-8, Windows-1251 or -1252), GeoJSON, GeoPackage, "
+        "GeoParquet or an ACLED export. Every row that cannot be used is listed with its row "
+        "number; the good rows are kept.",
+    )
+    mapping: dict[str, str] = {}
+    with st.sidebar.expander("Column mapping (if your columns are not recognised)"):
+        for field, label in (
+            ("lat", "Latitude column"),
+            ("lon", "Longitude column"),
+            ("date", "Date column"),
+            ("id", "Id column"),
+            ("place", "Place column"),
+        ):
+            column = st.text_input(label, key=f"map_{field}", max_chars=200).strip()
+            if column:
+                mapping[field] = column
+    return upload, tuple(sorted(mapping.items()))
+
+
+def sidebar_sites() -> tuple[LaunchSite, ...]:
+    """Render the launch point controls; return the selected and user-defined sites."""
+    st.sidebar.header("Launch points")
+    candidates = {s.id: s for s in launch_sites()}
+    chosen = st.sidebar.multiselect(
+        "Candidate launch points",
+        options=list(candidates),
+        default=[s.id for s in candidates.values() if s.default_selected],
+        format_func=lambda i: candidates[i].name,
+        key="sites",
+        bind="query-params",
+        help="Representative points inside the oblasts that reports name as launch areas; not "
+        "known launch sites.",
+    )
+    uncertainty_km = st.sidebar.slider(
+        "Launch-area uncertainty radius (km)",
+        0,
+        300,
+        50,
+        step=5,
+        key="unc",
+        bind="query-params",
+        help="How far from the point the launch may have been. Drawn as a dashed circle; with "
+        "'reach envelopes' on, the max range from some / every point of that area.",
+    )
+    custom_text = st.sidebar.text_area(
+        "Your own launch points (one per line)",
+        key="custom",
+        bind="query-params",
+        max_chars=4000,
+        placeholder="name=My point,lat=50.3,lon=37.1,uncertainty_km=10",
+        help="Add, edit or remove lines; each line is name=..., lat=..., lon=... and optionally "
+        "uncertainty_km=...",
+    )
+    sites = [
+        LaunchSite(**{**candidates[i].__dict__, "uncertainty_km": float(uncertainty_km)})
+        for i in chosen
+        if i in candidates
+    ]
+    for number, line in enumerate(custom_text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            site = parse_site(line.strip())
+        except MapvizError as exc:
+            st.sidebar.warning(f"Line {number} of your launch points was not used:")
+            st.sidebar.code(str(exc), language=None)
+            continue
+        sites.append(LaunchSite(**{**site.__dict__, "id": f"{site.id}-{number}"}))
+    return tuple(sites)
+
+
+def sidebar_filters(strikes: gpd.GeoDataFrame) -> Filters:
+    """Render the strike filters; return them (None where nothing is restricted)."""
+    st.sidebar.header("Filters")
+    dates = strikes["date"].dropna()
+    first = dates.min().date() if len(dates) else date(2023, 1, 1)
+    last = dates.max().date() if len(dates) else date.today()
+    date_from = st.sidebar.date_input(
+        "From", value=first, min_value=date(1990, 1, 1), key="from", bind="query-params"
+    )
+    date_to = st.sidebar.date_input(
+        "To", value=last, min_value=date(1990, 1, 1), key="to", bind="query-params"
+    )
+    attributions = st.sidebar.multiselect(
+        "Attribution status",
+        options=list(ATTRIBUTIONS),
+        default=list(ATTRIBUTIONS),
+        key="attr",
+        bind="query-params",
+    )
+    weapons = st.sidebar.multiselect(
+        "Only these weapons (as attributed; empty: all)",
+        options=strikes["weapon"].value_counts().index[:WEAPON_CHOICES].tolist(),
+        key="weapon",
+    )
+    return Filters(
+        date_from=None if date_from <= first else date_from,
+        date_to=None if date_to >= last else date_to,
+        attributions=None if set(attributions) == set(ATTRIBUTIONS) else tuple(attributions),
+        weapons=tuple(weapons) or None,
+    )
+
+
+def sidebar_layers() -> dict[str, bool]:
+    """Render the layer toggles; return which layers are shown."""
+    st.sidebar.header("Layers")
+    return {
+        "strikes": st.sidebar.checkbox("Strike reports", value=True, key="show_strikes"),
+        "rings": st.sidebar.checkbox("Range rings and band", value=True, key="show_rings"),
+        "envelopes": st.sidebar.checkbox(
+            "Reach envelopes of launch areas", value=False, key="show_envelopes"
+        ),
+        "sites": st.sidebar.checkbox("Launch points", value=True, key="show_sites"),
+        "deployments": st.sidebar.checkbox(
+            "Hypothetical Indo-Pacific areas", value=True, key="show_deployments"
+        ),
+        "oblasts": st.sidebar.checkbox("Oblast lines", value=True, key="show_oblasts"),
+    }
+
+
+# --- the map fragment: sliders, map, counts, downloads -----------------------------------------
+
+
+def apply_preset() -> None:
+    """Set both range sliders from the chosen published preset (a widget callback)."""
+    preset = {p.id: p for p in range_presets()}.get(st.session_state.get("preset", ""))
+    if preset is not None:
+        st.session_state["min_km"] = int(preset.min_km)
+        st.session_state["max_km"] = int(preset.max_km)
+
+
+def range_controls() -> tuple[float, float]:
+    """Render the preset chooser and the range sliders; return (min_km, max_km) to draw."""
+    presets = range_presets()
+    labels = {p.id: p.label for p in presets}
+    st.selectbox(
+        "Range preset (published figures)",
+        options=list(labels),
+        index=None,
+        format_func=labels.__getitem__,
+        key="preset",
+        on_change=apply_preset,
+        placeholder="Choose a published figure to set the sliders",
+    )
+    chosen = {p.id: p for p in presets}.get(st.session_state.get("preset") or "")
+    if chosen is not None:
+        st.caption(f"Min: {chosen.min_source}  \nMax: {chosen.max_source}")
+    left, right = st.columns(2)
+    min_km = left.slider(
+        "Min range (km)",
+        0,
+        SLIDER_MAX_KM,
+        380,
+        step=SLIDER_STEP_KM,
+        key="min_km",
+        bind="query-params",
+        help="0: no minimum ring",
+    )
+    max_km = right.slider(
+        "Max range (km)",
+        SLIDER_STEP_KM,
+        SLIDER_MAX_KM,
+        800,
+        step=SLIDER_STEP_KM,
+        key="max_km",
+        bind="query-params",
+    )
+    if min_km >= max_km:
+        st.warning(
+            f"Min range ({min_km} km) is not below max range ({max_km} km): only the "
+            "max ring is drawn."
+        )
+        return 0.0, float(max_km)
+    return float(min_km), float(max_km)
+
+
+def legend() -> None:
+    """Render the legend (a fixed template: no text from data)."""
+
+    def swatch(rgb: tuple[int, ...], text: str, style: str = "solid") -> str:
+        colour = f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
+        return (
+            f'<span style="display:inline-block;width:22px;height:0;border-top:3px {style} '
+            f'{colour};margin:0 6px 3px 0"></span>{text}'
+        )
+
+    dots = " &nbsp; ".join(
+        f'<span style="color:rgb{rgb}">&#9679;</span> {name}'
+        for name, rgb in ATTRIBUTION_COLOURS.items()
+    )
+    st.markdown(
+        "**Legend** &nbsp; Strike reports by attribution: "
+        + dots
+        + " (a dot grows into its location-precision circle when zoomed in)<br>"
+        + swatch(MIN_RING_COLOUR, "min range ring")
+        + " &nbsp; "
+        + swatch(MAX_RING_COLOUR, "max range ring")
+        + " (true geodesic rings, labelled in km; "
+        "shaded: the band between them) &nbsp; &#9679; candidate launch point (dashed circle: "
+        "uncertainty radius) &nbsp; "
+        + swatch(HYPOTHETICAL_COLOUR, "<b>HYPOTHETICAL</b> deployment area", "dashed")
+        + ": illustrative area around a place named in reports, not a launcher position.",
+        unsafe_allow_html=True,  # fixed template; no text from data
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Selection:
+    """The active strikes and their filters; `source_key` and `filters` key the caches."""
+
+    strikes: gpd.GeoDataFrame
+    source_key: str
+    filters: Filters
+
+    def shown(self) -> gpd.GeoDataFrame:
+        """Return the strikes that pass the filters."""
+        return filtered(self.strikes, self.source_key, self.filters)
+
+    def distances(self, sites: tuple[LaunchSite, ...]) -> Any:
+        """Return the shown strikes x sites distance matrix (km), or None without sites."""
+        if not sites:
+            return None
+        return distance_matrix(self.shown(), self.source_key, self.filters, sites)
+
+
+@st.fragment
+def map_fragment(
+    selection: Selection,
+    sites: tuple[LaunchSite, ...],
+    *,
+    inputs: dict[str, str],
+    show: dict[str, bool],
+    view_key: str,
+) -> None:
+    """Render the range controls, the map, the ring counts and the downloads.
+
+    A fragment: moving a slider reruns only this part of the page.
+    """
+    min_km, max_km = range_controls()
+    params = Params(
+        min_km=min_km,
+        max_km=max_km,
+        sites=sites,
+        filters=selection.filters,
+        tolerance_m=DEFAULT_RING_TOLERANCE_M,
+    )
+    shown = selection.shown()
+    rings = rings_frame(sites, min_km, max_km, tolerance_m=params.tolerance_m)
+    layers = basemap_layers(oblast_lines=show["oblasts"])
+    if show["deployments"]:
+        layers += deployment_layers(deployments(), published_deployments())
+    if show["rings"]:
+        layers += ring_layers(rings, envelopes=show["envelopes"])
+    if show["strikes"] and len(shown):
+        layers += strike_layers(published_strikes(shown, selection.source_key, selection.filters))
+    if show["sites"]:
+        uncertainty = [
+            cached_ring(s.point.lon, s.point.lat, s.uncertainty_km, params.tolerance_m)
+            for s in sites
+            if s.uncertainty_km > 0
+        ]
+        layers += site_layers(sites_frame(sites), uncertainty)
+    st.pydeck_chart(deck(layers, VIEW_PRESETS[view_key]), height=MAP_HEIGHT_PX, key="map")
+    legend()
+
+    measured = measure(shown, sites, min_km, max_km, matrix_km=selection.distances(sites))
+    st.subheader("Strikes inside each ring")
+    if sites:
+        st.dataframe(ring_counts(measured, sites, min_km, max_km), hide_index=True)
+    else:
+        st.info("Choose or add a launch point to measure distances.")
+    downloads(measured, rings, params, inputs)
+
+
+def downloads(
+    measured: gpd.GeoDataFrame, rings: gpd.GeoDataFrame, params: Params, inputs: dict[str, str]
+) -> None:
+    """Render the download buttons; each file is built only when its button is clicked."""
+    st.subheader("Downloads")
+    st.caption(
+        "Built when you click, for the current sliders, launch points and filters. "
+        "GeoJSON is RFC 7946 with a `metadata` member (parameters, method, input hashes, "
+        "sources, licences)."
+    )
+
+    def layer_set() -> dict[str, gpd.GeoDataFrame]:
+        return {
+            "strikes": measured,
+            "rings": rings,
+            "launch_sites": sites_frame(params.sites),
+            "deployments": deployments(),
+        }
+
+    def meta() -> dict[str, object]:
+        return provenance(params, inputs)
+
+    def geojson_layer(name: str) -> bytes:
+        return geojson_bytes(layer_set()[name], layer=name, metadata=meta())
+
+    columns = st.columns(4)
+    for column, name in zip(
+        columns, ("strikes", "rings", "launch_sites", "deployments"), strict=True
+    ):
+        column.download_button(
+            f"{name}.geojson",
+            data=partial(geojson_layer, name),
+            file_name=f"{name}.geojson",
+            mime=GEOJSON_MEDIA_TYPE,
+            on_click="ignore",
+            key=f"download_{name}",
+        )
+    columns = st.columns(4)
+    columns[0].download_button(
+        "All layers (zip)",
+        data=lambda: zip_bytes(layer_set(), meta()),
+        file_name="mapviz_layers.zip",
+        mime="application/zip",
+        on_click="ignore",
+        key="download_zip",
+    )
+    columns[1].download_button(
+        "GeoPackage",
+        data=lambda: gpkg_bytes(layer_set(), meta()),
+        file_name="mapviz.gpkg",
+        mime="application/geopackage+sqlite3",
+        on_click="ignore",
+        key="download_gpkg",
+    )
+    columns[2].download_button(
+        "KML (Google Earth)",
+        data=lambda: kml_bytes(layer_set()),
+        file_name="mapviz.kml",
+        mime="application/vnd.google-earth.kml+xml",
+        on_click="ignore",
+        key="download_kml",
+    )
+    columns[3].download_button(
+        "Strike table (CSV)",
+        data=lambda: csv_bytes(measured),
+        file_name="strikes.csv",
+        mime="text/csv",
+        on_click="ignore",
+        key="download_csv",
+    )
+
+
+# --- other tabs ---------------------------------------------------------------------------------
+
+
+def strike_table(selection: Selection, sites: tuple[LaunchSite, ...]) -> None:
+    """Render the strike table: the shown strikes, nearest first, with distances in km."""
+    shown = selection.shown()
+    matrix = selection.distances(sites)
+    measured = pd.DataFrame(
+        measure(shown, sites, 0.0, 1.0, matrix_km=matrix).drop(
+            columns=["geometry", "within_min", "within_max", "in_band", "sources", "source_row"]
+        )
+    )
+    if sites:
+        measured = measured.sort_values("nearest_km")
+    st.caption(
+        f"{len(measured):,} strike reports match the filters"
+        + (
+            f"; the {TABLE_ROWS:,} nearest to a launch point are listed (download the CSV for all)"
+            if len(measured) > TABLE_ROWS
+            else ""
+        )
+        + ". Click a column header to sort. Distances are geodesic (WGS84), in km."
+    )
+    st.dataframe(measured.head(TABLE_ROWS), hide_index=True, key="strike_table")
+
+
+def problems_table(problems: list[Problem]) -> None:
+    """Render every problem found in an uploaded file, as text, by row and field."""
+    errors = sum(p.severity == "error" for p in problems)
+    if errors:
+        st.error(
+            f"{errors} rows of your file were not used; each is listed below with the "
+            "reason. The other rows are on the map."
+        )
+    st.dataframe(
+        pd.DataFrame(
+            [
+                {
+                    "row": p.row,
+                    "field": p.field,
+                    "kept": p.severity == "warning",
+                    "problem": p.message,
+                }
+                for p in problems
+            ]
+        ),
+        hide_index=True,
+        key="problems",
+    )
+
+
+def timeline(selection: Selection) -> None:
+    """Render the number of shown strikes per month."""
+    shown = selection.shown()
+    months = shown["date"].dropna().dt.to_period("M").dt.to_timestamp()
+    counts = months.value_counts().sort_index().rename("strike reports")
+    undated = int(shown["date"].isna().sum())
+    st.caption(
+        "Strike reports per month (filtered)"
+        + (f"; {undated} without a date are not counted" if undated else "")
+    )
+    st.bar_chart(counts)
+
+
+ABOUT = (Path(__file__).parent / "docs" / "ABOUT.md").read_text(encoding="utf-8")
+
+
+# --- page -----------------------------------------------------------------------------------------
+
+
+def main() -> None:
+    """Render the page."""
+    st.title("mapviz: strike reports, geodesic range rings, hypothetical deployments")
+    upload, mapping = sidebar_upload()
+    source_key, strikes, inputs, problems = strike_source(upload, mapping)
+    if source_key.startswith("synthetic"):
+        st.warning(
+            f"SYNTHETIC data: {len(strikes):,} generated strikes ({SYNTHETIC_ENV}), not reports."
+        )
+    sites = sidebar_sites()
+    selection = Selection(strikes, source_key, sidebar_filters(strikes))
+    show = sidebar_layers()
+    view_key = st.sidebar.selectbox(
+        "View",
+        options=list(VIEW_PRESETS),
+        format_func=lambda k: VIEW_PRESETS[k].label,
+        key="view",
+        bind="query-params",
+    )
+    st.sidebar.caption(f"mapviz {__version__}. {HYPOTHETICAL_DISCLAIMER}")
+    tab_map, tab_table, tab_time, tab_about = st.tabs(
+        ["Map", "Strike table", "Timeline", "About / Methods"]
+    )
+    with tab_map:
+        map_fragment(selection, sites, inputs=inputs, show=show, view_key=view_key)
+    with tab_table:
+        if problems:
+            problems_table(problems)
+        strike_table(selection, sites)
+    with tab_time:
+        timeline(selection)
+    with tab_about:
+        st.markdown(ABOUT)
+
+
+main()

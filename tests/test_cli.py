@@ -9,8 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from mapviz.__main__ import main, parse_site
+from mapviz.__main__ import main
 from mapviz.errors import ParameterError
+from mapviz.reference import parse_site
 
 DATA = Path(__file__).parent / "data"
 

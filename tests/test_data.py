@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from pathlib import Path
 
 import pytest
 
@@ -20,11 +19,12 @@ from mapviz.reference import (
 )
 
 README = (DATA_DIR / "README.md").read_text(encoding="utf-8")
+ROOT = DATA_DIR.parent
 DATA_FILES = sorted(
     p.relative_to(DATA_DIR).as_posix()
     for p in DATA_DIR.rglob("*")
     if p.is_file() and p.name != "README.md"
-)
+) + sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "static" / "basemap").iterdir())
 
 
 def readme_row(name: str) -> list[str]:
@@ -39,7 +39,8 @@ def test_every_data_file_has_provenance_and_a_matching_checksum(name: str) -> No
     _, content, source, licence, compiled, crs, transformations, sha256 = cells
     assert all([content, source, licence, crs, transformations])
     assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", compiled)
-    digest = hashlib.sha256((DATA_DIR / name).read_bytes()).hexdigest()
+    path = ROOT / name if name.startswith("static/") else DATA_DIR / name
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
     assert sha256 == digest, f"{name}: README says {sha256}, file is {digest}"
 
 
@@ -104,6 +105,7 @@ def test_every_deployment_is_hypothetical_and_annotated() -> None:
         assert json.loads(sources)[0]["url"].startswith("https://")
 
 
-def test_static_folder_serves_only_the_basemap() -> None:
-    static = Path(__file__).parents[1] / "static"
-    assert static.resolve() == (DATA_DIR / "basemap").resolve()
+def test_static_folder_serves_the_basemap_and_the_layer_cache_only() -> None:
+    static = ROOT / "static"
+    assert sorted(p.name for p in static.iterdir()) == ["basemap", "cache"]
+    assert not any(p.is_symlink() for p in static.rglob("*"))

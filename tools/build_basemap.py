@@ -1,4 +1,4 @@
-"""Rebuild data/basemap/ from the Natural Earth copies in ../shared/data/naturalearth.
+"""Rebuild static/basemap/ from the Natural Earth copies in ../shared/data/naturalearth.
 
 Run once by a maintainer (`python tools/build_basemap.py [SOURCE_DIR]`); the app never reads
 ../shared. What this does to each layer is recorded in data/README.md.
@@ -6,6 +6,7 @@ Run once by a maintainer (`python tools/build_basemap.py [SOURCE_DIR]`); the app
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ import geopandas as gpd
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "data" / "basemap"
+OUT = ROOT / "static" / "basemap"
 THEATRE_BBOX = (20.0, 40.0, 50.0, 60.0)
 """Oblast lines are kept in this lon/lat box only (Ukraine and western Russia)."""
 PRECISION_DEG = 0.001
@@ -43,12 +44,15 @@ def main(source: Path) -> None:
     admin1["geometry"] = shapely.set_precision(admin1.geometry.values, PRECISION_DEG)
     _write(admin1[~admin1.geometry.is_empty], "ne_admin1_theatre.geojson")
     countries = gpd.read_file(source / "ne_countries_110m.geojson")
-    labels = gpd.GeoDataFrame(
-        {"name": countries["name"]},
-        geometry=gpd.points_from_xy(countries["label_x"], countries["label_y"]),
-        crs="EPSG:4326",
-    )
-    _write(labels, "ne_country_labels.geojson")
+    labels = [
+        {"p": [round(float(x), 3), round(float(y), 3)], "t": str(name)}
+        for name, x, y in zip(
+            countries["name"], countries["label_x"], countries["label_y"], strict=True
+        )
+    ]
+    target = OUT / "ne_country_labels.json"
+    target.write_text(json.dumps(labels, ensure_ascii=False, separators=(",", ":")) + "\n")
+    print(f"{target.name}: {len(labels)} labels, {target.stat().st_size:,} bytes")
 
 
 if __name__ == "__main__":

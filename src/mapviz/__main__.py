@@ -10,57 +10,19 @@ Exit codes: 0 ok, 2 bad arguments or a bad input file (with row-level messages).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from mapviz import __version__
 from mapviz.analysis import Params
-from mapviz.errors import MapvizError, ParameterError
+from mapviz.errors import MapvizError
 from mapviz.export import build_layers, provenance, sha256_hex, shipped_inputs, write_exports
-from mapviz.geodesy import LonLat
 from mapviz.loaders import read_strikes
-from mapviz.reference import LaunchSite, launch_sites, reference_strikes
+from mapviz.reference import launch_sites, parse_site, reference_strikes
 
 FORMATS = ("geojson", "gpkg", "kml", "csv")
 EXIT_BAD_INPUT = 2
-
-
-def parse_site(text: str) -> LaunchSite:
-    """Parse "name=NAME,lat=LAT,lon=LON[,uncertainty_km=U]" into a user-defined LaunchSite."""
-    fields: dict[str, str] = {}
-    for part in text.split(","):
-        key, sep, value = part.partition("=")
-        if not sep:
-            raise ParameterError(f"--site {text!r}: {part!r} is not key=value")
-        fields[key.strip().lower()] = value.strip()
-    unknown = set(fields) - {"name", "lat", "lon", "uncertainty_km"}
-    missing = {"name", "lat", "lon"} - set(fields)
-    if unknown or missing:
-        raise ParameterError(
-            f"--site {text!r}: needs name, lat and lon (optional uncertainty_km); "
-            f"missing {sorted(missing)}, unknown {sorted(unknown)}"
-        )
-    try:
-        lat, lon = float(fields["lat"]), float(fields["lon"])
-        uncertainty_km = float(fields.get("uncertainty_km", "0"))
-    except ValueError as exc:
-        raise ParameterError(
-            f"--site {text!r}: lat, lon and uncertainty_km must be numbers"
-        ) from exc
-    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= uncertainty_km <= 1000):  # noqa: PLR2004
-        raise ParameterError(
-            f"--site {text!r}: need lat in [-90, 90], lon in [-180, 180]"
-            ", uncertainty_km in [0, 1000]"
-        )
-    slug = re.sub(r"[^a-z0-9]+", "-", fields["name"].lower()).strip("-") or "site"
-    return LaunchSite(
-        id=f"user-{slug}",
-        name=fields["name"],
-        point=LonLat(lon, lat),
-        uncertainty_km=uncertainty_km,
-    )
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -23,7 +23,8 @@ _RING_CACHE_SIZE = 1024
 
 
 @lru_cache(maxsize=_RING_CACHE_SIZE)
-def _ring(lon: float, lat: float, radius_km: float, tolerance_m: float) -> Polygon:
+def cached_ring(lon: float, lat: float, radius_km: float, tolerance_m: float) -> Polygon:
+    """Return `range_ring`, remembered per centre, radius and tolerance."""
     return range_ring(lon, lat, radius_km, tolerance_m=tolerance_m)
 
 
@@ -39,9 +40,9 @@ def rings_frame(
     for site in sites:
         lon, lat = site.point
         base = {"site_id": site.id, "site": site.name, "uncertainty_km": site.uncertainty_km}
-        outer = _ring(lon, lat, max_km, tolerance_m)
+        outer = cached_ring(lon, lat, max_km, tolerance_m)
         if min_km > 0:
-            inner = _ring(lon, lat, min_km, tolerance_m)
+            inner = cached_ring(lon, lat, min_km, tolerance_m)
             rows.append({**base, "kind": "min_ring", "radius_km": min_km, "geometry": inner})
             band = outer.difference(inner)
         else:

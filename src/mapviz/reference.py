@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -15,7 +16,7 @@ from typing import Final
 
 import geopandas as gpd
 
-from mapviz.errors import DataValidationError, Problem
+from mapviz.errors import DataValidationError, ParameterError, Problem
 from mapviz.geodesy import LonLat, range_ring
 from mapviz.loaders import read_strikes
 
@@ -63,6 +64,42 @@ class LaunchSite:
     uncertainty_basis: str = "entered by the user"
     launch_area_basis: str = "entered by the user"
     default_selected: bool = False
+
+
+MAX_UNCERTAINTY_KM: Final = 1000.0
+
+
+def parse_site(text: str) -> LaunchSite:
+    """Parse "name=NAME,lat=LAT,lon=LON[,uncertainty_km=U]" into a user-defined LaunchSite."""
+    fields: dict[str, str] = {}
+    for part in text.split(","):
+        key, sep, value = part.partition("=")
+        if not sep:
+            raise ParameterError(f"site {text!r}: {part!r} is not key=value")
+        fields[key.strip().lower()] = value.strip()
+    unknown = set(fields) - {"name", "lat", "lon", "uncertainty_km"}
+    missing = {"name", "lat", "lon"} - set(fields)
+    if unknown or missing:
+        raise ParameterError(
+            f"site {text!r}: needs name, lat and lon (optional uncertainty_km); "
+            f"missing {sorted(missing)}, unknown {sorted(unknown)}"
+        )
+    try:
+        lat, lon = float(fields["lat"]), float(fields["lon"])
+        uncertainty_km = float(fields.get("uncertainty_km", "0"))
+    except ValueError as exc:
+        raise ParameterError(f"site {text!r}: lat, lon and uncertainty_km must be numbers") from exc
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= uncertainty_km <= MAX_UNCERTAINTY_KM):  # noqa: PLR2004
+        raise ParameterError(
+            f"site {text!r}: need lat in [-90, 90], lon in [-180, 180], uncertainty_km in [0, 1000]"
+        )
+    slug = re.sub(r"[^a-z0-9]+", "-", fields["name"].lower()).strip("-") or "site"
+    return LaunchSite(
+        id=f"user-{slug}",
+        name=fields["name"],
+        point=LonLat(lon, lat),
+        uncertainty_km=uncertainty_km,
+    )
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,432 @@
+"""The map as a pydeck Deck: offline basemap, strikes, rings, launch points, hypothetical areas.
+
+UI-free: builds the deck spec from layer frames; app.py renders it. Every layer has a fixed `id`.
+Tooltips use one text template (`{tt}`) filled with plain text prepared here, so text from data
+is never interpreted as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pydeck as pdk
+from pydeck.bindings.json_tools import default_serialize
+from shapely.geometry import MultiPolygon, Polygon
+
+from mapviz.model import ATTRIBUTIONS
+
+# Okabe-Ito colour-blind-safe palette (RGB)
+BLUE: Final = (0, 114, 178)
+SKY: Final = (86, 180, 233)
+GREEN: Final = (0, 158, 115)
+ORANGE: Final = (230, 159, 0)
+VERMILLION: Final = (213, 94, 0)
+PURPLE: Final = (204, 121, 167)
+GREY: Final = (110, 110, 110)
+BLACK: Final = (0, 0, 0)
+
+ATTRIBUTION_COLOURS: Final[dict[str, tuple[int, int, int]]] = dict(
+    zip(ATTRIBUTIONS, (BLUE, GREEN, ORANGE, VERMILLION, GREY), strict=True)
+)
+MIN_RING_COLOUR: Final = BLUE
+MAX_RING_COLOUR: Final = VERMILLION
+BAND_FILL: Final = (*SKY, 45)
+HYPOTHETICAL_COLOUR: Final = PURPLE
+DISPLAY_DECIMALS: Final = 5
+"""Coordinates sent to the browser are rounded to 1e-5 degree (about 1 m)."""
+
+BASEMAP_URL: Final = "app/static/basemap/{name}"
+LAYER_CACHE_URL: Final = "app/static/cache/{name}"
+
+
+@dataclass(frozen=True)
+class ViewPreset:
+    """A named map view (centre in degrees, deck.gl zoom level)."""
+
+    label: str
+    lon: float
+    lat: float
+    zoom: float
+
+
+VIEW_PRESETS: Final = {
+    "kharkiv": ViewPreset("Kharkiv", 36.8, 50.4, 5.4),
+    "ukraine": ViewPreset("Ukraine theatre", 34.0, 49.5, 4.2),
+    "indo-pacific": ViewPreset("Indo-Pacific", 128.0, 12.0, 2.6),
+    "world": ViewPreset("Whole world", 60.0, 30.0, 0.6),
+}
+
+
+def _rounded(coords: Iterable[tuple[float, ...]]) -> list[list[float]]:
+    return [[round(x, DISPLAY_DECIMALS), round(y, DISPLAY_DECIMALS)] for x, y, *_ in coords]
+
+
+def _rings_of(geometry: Polygon | MultiPolygon) -> list[list[list[list[float]]]]:
+    """deck.gl polygons ([outer, *holes]) of a (multi)polygon."""
+    polygons = geometry.geoms if isinstance(geometry, MultiPolygon) else [geometry]
+    return [
+        [_rounded(p.exterior.coords), *(_rounded(h.coords) for h in p.interiors)]
+        for p in polygons
+        if not p.is_empty
+    ]
+
+
+def strike_records(strikes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Compact per-strike objects for the browser: position, colour, radius (m) and tooltip."""
+    if strikes.empty:
+        return []
+    lon = np.round(strikes.geometry.x.to_numpy(), DISPLAY_DECIMALS)
+    lat = np.round(strikes.geometry.y.to_numpy(), DISPLAY_DECIMALS)
+    colours = strikes["attribution"].map(lambda a: list(ATTRIBUTION_COLOURS.get(a, GREY)))
+    radius_m = strikes["location_radius_km"].fillna(0.0).to_numpy() * 1000.0
+    dates = strikes["date"].dt.strftime("%Y-%m-%d").fillna("date unknown")
+    publishers = strikes["sources"].map(_publishers)
+    tooltip = (
+        dates
+        + " | "
+        + strikes["place"]
+        + "\nPrecision: "
+        + strikes["location_precision"]
+        + "\nWeapon: "
+        + strikes["weapon"]
+        + "\nAttribution: "
+        + strikes["attribution"]
+        + "\nCasualties: "
+        + strikes["casualties"]
+        + "\nSource: "
+        + publishers
+        + np.where(strikes["synthetic"], "\nSYNTHETIC test record", "")
+    )
+    return [
+        {"p": [x, y], "c": c, "r": r, "tt": t}
+        for x, y, c, r, t in zip(lon, lat, colours, radius_m, tooltip, strict=True)
+    ]
+
+
+def _publishers(sources_json: str) -> str:
+    try:
+        sources = json.loads(sources_json)
+    except (TypeError, json.JSONDecodeError):
+        return "not given"
+    names = [str(s.get("publisher") or s.get("url") or "") for s in sources if isinstance(s, dict)]
+    return "; ".join(n for n in names if n) or "not given"
+
+
+def _ring_label_points(rings: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    labels = []
+    for row in rings[rings["kind"].isin(["min_ring", "max_ring"])].itertuples():
+        coords = np.asarray(row.geometry.exterior.coords)
+        top = coords[np.argmax(coords[:, 1])]
+        labels.append(
+            {
+                "p": [round(float(top[0]), 4), round(float(top[1]), 4)],
+                "t": f"{row.radius_km:g} km",
+                "c": list(MIN_RING_COLOUR if row.kind == "min_ring" else MAX_RING_COLOUR),
+            }
+        )
+    return labels
+
+
+def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
+    """Bands (filled), min and max rings (outlined, labelled) and optional reach envelopes."""
+    bands = [
+        {"polygon": poly, "tt": f"{row.site}: {row.radius_km:g} km band"}
+        for row in rings[rings["kind"] == "band"].itertuples()
+        for poly in _rings_of(row.geometry)
+    ]
+    outlines = [
+        {
+            "path": ring[0],
+            "c": list(MIN_RING_COLOUR if row.kind == "min_ring" else MAX_RING_COLOUR),
+            "tt": f"{row.site}: {row.radius_km:g} km geodesic ring",
+        }
+        for row in rings[rings["kind"].isin(["min_ring", "max_ring"])].itertuples()
+        for ring in _rings_of(row.geometry)
+    ]
+    layers = [
+        pdk.Layer(
+            "PolygonLayer",
+            id="range-bands",
+            data=bands,
+            get_polygon="polygon",
+            get_fill_color=list(BAND_FILL),
+            stroked=False,
+            pickable=False,
+        ),
+        pdk.Layer(
+            "PathLayer",
+            id="range-rings",
+            data=outlines,
+            get_path="path",
+            get_color="c",
+            width_units=pdk.types.String("pixels"),
+            get_width=2.5,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="range-ring-labels",
+            data=_ring_label_points(rings),
+            get_position="p",
+            get_text="t",
+            get_color="c",
+            get_size=13,
+            get_pixel_offset=[0, -9],
+            font_weight=700,
+            outline_width=3,
+            outline_color=[255, 255, 255],
+            font_settings={"sdf": True},
+        ),
+    ]
+    if envelopes:
+        paths = [
+            {
+                "path": ring[0],
+                "tt": f"{row.site}: reach of the launch area "
+                + ("from some point" if row.kind == "reach_from_some" else "from every point")
+                + f" ({row.radius_km:g} km)",
+            }
+            for row in rings[rings["kind"].isin(["reach_from_some", "reach_from_all"])].itertuples()
+            for ring in _rings_of(row.geometry)
+        ]
+        layers.append(
+            pdk.Layer(
+                "PathLayer",
+                id="reach-envelopes",
+                data=paths,
+                get_path="path",
+                get_color=list(MAX_RING_COLOUR),
+                width_units=pdk.types.String("pixels"),
+                get_width=1.5,
+                get_dash_array=[4, 4],
+                dash_justified=True,
+                extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+                pickable=True,
+            )
+        )
+    return layers
+
+
+def strike_layers(url: str) -> list[pdk.Layer]:
+    """Return the strike layers, both reading one static JSON file.
+
+    A solid dot per strike, and its location-precision circle (in metres), which is a few pixels
+    wide at country scale and becomes visible as one zooms in.
+    """
+    return [
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="strike-precision",
+            data=url,
+            get_position="p",
+            get_fill_color=[120, 120, 120, 40],
+            get_line_color="c",
+            get_radius="r",
+            radius_units=pdk.types.String("meters"),
+            stroked=True,
+            line_width_min_pixels=1,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="strikes",
+            data=url,
+            get_position="p",
+            get_fill_color="c",
+            get_line_color=[20, 20, 20],
+            get_radius=5,
+            radius_units=pdk.types.String("pixels"),
+            stroked=True,
+            line_width_min_pixels=1,
+            pickable=True,
+        ),
+    ]
+
+
+def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> list[pdk.Layer]:
+    """Candidate launch points, their names, and their uncertainty circles (geodesic)."""
+    points = [
+        {
+            "p": [row.geometry.x, row.geometry.y],
+            "t": row.name,
+            "tt": f"{row.name} (CANDIDATE)\n{row.note}\n"
+            f"Uncertainty radius: {row.uncertainty_km:g} km",
+        }
+        for row in sites.itertuples()
+    ]
+    circles = [{"path": _rings_of(ring)[0][0]} for ring in uncertainty_rings]
+    return [
+        pdk.Layer(
+            "PathLayer",
+            id="site-uncertainty",
+            data=circles,
+            get_path="path",
+            get_color=[*BLACK, 160],
+            width_units=pdk.types.String("pixels"),
+            get_width=1,
+            get_dash_array=[2, 3],
+            extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="launch-sites",
+            data=points,
+            get_position="p",
+            get_fill_color=list(BLACK),
+            get_line_color=[255, 255, 255],
+            get_radius=6,
+            radius_units=pdk.types.String("pixels"),
+            stroked=True,
+            line_width_min_pixels=2,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="launch-site-labels",
+            data=points,
+            get_position="p",
+            get_text="t",
+            get_size=12,
+            get_pixel_offset=[0, 14],
+            outline_width=3,
+            outline_color=[255, 255, 255],
+            font_settings={"sdf": True},
+        ),
+    ]
+
+
+def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, object]]:
+    """Polygons of the HYPOTHETICAL areas with their tooltip text, for a static file."""
+    records: list[dict[str, object]] = []
+    for row in areas.itertuples():
+        until = f" to {row.reported_to}" if isinstance(row.reported_to, str) else ""
+        tooltip = (
+            f"HYPOTHETICAL: {row.system}\n{row.place}\nReported from {row.reported_from}{until}"
+            f"\n{row.annotation}"
+        )
+        records.extend({"polygon": poly, "tt": tooltip} for poly in _rings_of(row.geometry))
+    return records
+
+
+def records_payload(records: list[dict[str, object]]) -> bytes:
+    """Compact JSON bytes of layer records, to be served as a static file."""
+    return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def deployment_layers(areas: gpd.GeoDataFrame, url: str) -> list[pdk.Layer]:
+    """HYPOTHETICAL areas: purple fill, dashed outline and a visible "HYPOTHETICAL" label.
+
+    The polygons come from `url` (a static file of `deployment_records`); labels are inline.
+    """
+    labels = [
+        {
+            "p": [round(row.reference_lon, 4), round(row.reference_lat, 4)],
+            "t": f"HYPOTHETICAL\n{row.system.split(' (')[0]}",
+        }
+        for row in areas.itertuples()
+    ]
+    return [
+        pdk.Layer(
+            "PolygonLayer",
+            id="deployment-areas",
+            data=url,
+            get_polygon="polygon",
+            get_fill_color=[*HYPOTHETICAL_COLOUR, 60],
+            get_line_color=list(HYPOTHETICAL_COLOUR),
+            stroked=True,
+            line_width_units=pdk.types.String("pixels"),
+            get_line_width=2,
+            get_dash_array=[6, 4],
+            extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="deployment-labels",
+            data=labels,
+            get_position="p",
+            get_text="t",
+            get_color=[120, 40, 100],
+            get_size=13,
+            font_weight=700,
+            outline_width=3,
+            outline_color=[255, 255, 255],
+            font_settings={"sdf": True},
+        ),
+    ]
+
+
+def basemap_layers(*, oblast_lines: bool) -> list[pdk.Layer]:
+    """Offline Natural Earth basemap, fetched once by the browser from static files."""
+    layers = [
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="basemap-land",
+            data=BASEMAP_URL.format(name="ne_land.geojson"),
+            get_fill_color=[236, 234, 226],
+            stroked=False,
+        ),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="basemap-lakes",
+            data=BASEMAP_URL.format(name="ne_lakes.geojson"),
+            get_fill_color=[214, 230, 240],
+            stroked=False,
+        ),
+        pdk.Layer(
+            "GeoJsonLayer",
+            id="basemap-borders",
+            data=BASEMAP_URL.format(name="ne_admin0_boundaries.geojson"),
+            get_line_color=[120, 120, 120],
+            line_width_min_pixels=1,
+        ),
+    ]
+    if oblast_lines:
+        layers.append(
+            pdk.Layer(
+                "GeoJsonLayer",
+                id="basemap-oblasts",
+                data=BASEMAP_URL.format(name="ne_admin1_theatre.geojson"),
+                get_line_color=[170, 170, 170],
+                line_width_min_pixels=0.5,
+            )
+        )
+    layers.append(
+        pdk.Layer(
+            "TextLayer",
+            id="basemap-country-names",
+            data=BASEMAP_URL.format(name="ne_country_labels.json"),
+            get_position="p",
+            get_text="t",
+            get_size=11,
+            get_color=[90, 90, 90],
+        )
+    )
+    return layers
+
+
+class CompactDeck(pdk.Deck):  # type: ignore[misc]
+    """A Deck whose JSON has no indentation.
+
+    pydeck indents by 2, which triples the spec that travels to the browser on every rerun.
+    """
+
+    def to_json(self) -> str:
+        """Return the deck spec as compact JSON."""
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+
+
+def deck(layers: list[pdk.Layer], view: ViewPreset) -> pdk.Deck:
+    """Return the Deck: no map provider (offline), a text tooltip, the chosen initial view."""
+    return CompactDeck(
+        layers=layers,
+        map_provider=None,
+        initial_view_state=pdk.ViewState(
+            longitude=view.lon, latitude=view.lat, zoom=view.zoom, min_zoom=0, max_zoom=14
+        ),
+        tooltip={"text": "{tt}"},
+    )

@@ -1,0 +1,223 @@
+"""The dashboard through Streamlit's AppTest: every control path, read back from the deck spec."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, cast
+
+import pytest
+from geographiclib.geodesic import Geodesic
+from streamlit.testing.v1 import AppTest
+
+APP = str(Path(__file__).parents[1] / "app.py")
+DATA = Path(__file__).parent / "data"
+SITES = {  # PLACES.md points of the default candidates
+    "Belgorod (city centre)": (36.58015, 50.61074),
+    "Kursk (city centre)": (36.18735, 51.73733),
+    "Voronezh (city centre)": (39.1843, 51.67204),
+}
+
+
+@pytest.fixture
+def app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=120)
+
+
+def run(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def spec(at: AppTest) -> dict[str, Any]:
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 1
+    return cast("dict[str, Any]", json.loads(str(charts[0].proto.json)))
+
+
+def layer(document: dict[str, Any], layer_id: str) -> dict[str, Any]:
+    found: list[dict[str, Any]] = [e for e in document["layers"] if e["id"] == layer_id]
+    assert len(found) == 1, [entry["id"] for entry in document["layers"]]
+    return found[0]
+
+
+def ring_radii_km(document: dict[str, Any]) -> dict[tuple[str, float], tuple[float, float]]:
+    """For each drawn ring: (site, labelled radius) -> (min, max) geodesic distance of vertices."""
+    out = {}
+    for ring in layer(document, "range-rings")["data"]:
+        site, _, radius = ring["tt"].partition(": ")
+        radius_km = float(radius.split(" km")[0])
+        lon0, lat0 = SITES.get(site, (None, None)) if site in SITES else CUSTOM[site]
+        distances = [
+            Geodesic.WGS84.Inverse(lat0, lon0, lat, lon, Geodesic.DISTANCE)["s12"] / 1000.0
+            for lon, lat in ring["path"]
+        ]
+        out[(site, radius_km)] = (min(distances), max(distances))
+    return out
+
+
+CUSTOM = {"Test point": (37.1, 50.3)}
+
+
+def assert_rings(document: dict[str, Any], expected: set[tuple[str, float]]) -> None:
+    radii = ring_radii_km(document)
+    assert set(radii) == expected
+    for (_, radius_km), (low, high) in radii.items():
+        # vertices rounded to 1e-5 degree for display: within 2 m of the geodesic radius
+        assert radius_km - 0.002 < low <= high < radius_km + 0.002
+
+
+def test_default_page_draws_every_layer(app: AppTest) -> None:
+    document = spec(run(app))
+    tooltip = json.loads(app.get("deck_gl_json_chart")[0].proto.tooltip)
+    assert tooltip == {"text": "{tt}"}  # plain text, never an HTML template
+    ids = [entry["id"] for entry in document["layers"]]
+    for expected in (
+        "basemap-land",
+        "basemap-borders",
+        "deployment-areas",
+        "deployment-labels",
+        "range-bands",
+        "range-rings",
+        "strikes",
+        "strike-precision",
+        "launch-sites",
+    ):
+        assert expected in ids
+    assert "mapProvider" not in document  # offline: no tile provider
+    assert_rings(document, {(s, r) for s in SITES for r in (380.0, 800.0)})
+    labels = layer(document, "deployment-labels")["data"]
+    assert all(label["t"].startswith("HYPOTHETICAL") for label in labels)
+    assert len(labels) == 6
+
+
+def test_sliders_move_the_rings(app: AppTest) -> None:
+    run(app)
+    app.slider(key="min_km").set_value(500)
+    app.slider(key="max_km").set_value(1200)
+    document = spec(run(app))
+    assert_rings(document, {(s, r) for s in SITES for r in (500.0, 1200.0)})
+    counts = app.dataframe[0].value
+    assert list(counts.columns) == ["site", "inside 500 km", "inside 1200 km", "in band"]
+
+
+def test_min_above_max_draws_only_the_max_ring(app: AppTest) -> None:
+    run(app)
+    app.slider(key="min_km").set_value(900)
+    document = spec(run(app))
+    assert any("is not below max range" in w.value for w in app.warning)
+    assert_rings(document, {(s, 800.0) for s in SITES})
+
+
+def test_preset_sets_the_sliders(app: AppTest) -> None:
+    run(app)
+    app.selectbox(key="preset").set_value("kn23-dia")
+    run(app)
+    assert (app.slider(key="min_km").value, app.slider(key="max_km").value) == (0, 600)
+    assert_rings(spec(app), {(s, 600.0) for s in SITES})
+    assert any("US Defense Intelligence Agency" in c.value for c in app.caption)
+
+
+def test_adding_a_launch_point_adds_its_rings(app: AppTest) -> None:
+    run(app)
+    app.multiselect(key="sites").set_value([])
+    app.text_area(key="custom").input("name=Test point,lat=50.3,lon=37.1,uncertainty_km=10")
+    document = spec(run(app))
+    assert_rings(document, {("Test point", 380.0), ("Test point", 800.0)})
+    names = [p["t"] for p in layer(document, "launch-sites")["data"]]
+    assert names == ["Test point"]
+
+
+def test_a_bad_launch_point_line_is_reported_and_skipped(app: AppTest) -> None:
+    run(app)
+    app.text_area(key="custom").input("name=Bad,lat=95,lon=37\nname=Test point,lat=50.3,lon=37.1")
+    document = spec(run(app))
+    assert any("Line 1 of your launch points was not used" in w.value for w in app.sidebar.warning)
+    assert ("Test point", 800.0) in ring_radii_km(document)
+
+
+def test_filters_change_the_strike_count(app: AppTest) -> None:
+    run(app)
+    before = layer(spec(app), "strikes")["data"]
+    assert "5 strike reports match" in " ".join(c.value for c in app.caption)
+    app.multiselect(key="attr").set_value(["changed"])
+    run(app)
+    assert "1 strike reports match" in " ".join(c.value for c in app.caption)
+    after = layer(spec(app), "strikes")["data"]
+    assert before != after  # another static file: the browser fetches the filtered layer
+    served = Path(APP).parent / "static" / "cache" / Path(after).name
+    records = json.loads(served.read_text())
+    assert len(records) == 1
+    assert "2024-02-07" in records[0]["tt"]
+
+
+def test_query_params_restore_the_state(app: AppTest) -> None:
+    app.query_params["min_km"] = "300"
+    app.query_params["max_km"] = "650"
+    app.query_params["sites"] = ["Voronezh (city centre)"]  # bound by its label
+    app.query_params["view"] = "Indo-Pacific"
+    document = spec(run(app))
+    assert (app.slider(key="min_km").value, app.slider(key="max_km").value) == (300, 650)
+    assert_rings(document, {("Voronezh (city centre)", 300.0), ("Voronezh (city centre)", 650.0)})
+    assert document["initialViewState"]["longitude"] == 128.0
+
+
+def test_layer_toggles_remove_layers(app: AppTest) -> None:
+    run(app)
+    app.checkbox(key="show_deployments").uncheck()
+    app.checkbox(key="show_envelopes").check()
+    ids = [entry["id"] for entry in spec(run(app))["layers"]]
+    assert "deployment-areas" not in ids
+    assert "reach-envelopes" in ids
+
+
+def test_a_good_upload_replaces_the_shipped_reports(app: AppTest) -> None:
+    run(app)
+    app.file_uploader[0].upload("good.csv", (DATA / "good.csv").read_bytes(), "text/csv")
+    run(app)
+    assert "2 strike reports match" in " ".join(c.value for c in app.caption)
+
+
+def test_a_bad_upload_shows_its_rows_and_keeps_the_good_ones(app: AppTest) -> None:
+    run(app)
+    app.file_uploader[0].upload("bad_rows.csv", (DATA / "bad_rows.csv").read_bytes(), "text/csv")
+    run(app)
+    assert any("8 rows of your file were not used" in e.value for e in app.error)
+    problems = next(d.value for d in app.dataframe if "problem" in d.value.columns)
+    assert 4 in problems["row"].tolist()
+    assert "4 strike reports match" in " ".join(c.value for c in app.caption)
+    spec(app)  # the map still renders
+
+
+def test_an_unreadable_upload_keeps_the_app_usable(app: AppTest) -> None:
+    run(app)
+    app.file_uploader[0].upload("junk.csv", (DATA / "binary_junk.csv").read_bytes(), "text/csv")
+    run(app)
+    assert any("could not be read" in e.value for e in app.sidebar.error)
+    assert any("not a text CSV file" in c.value for c in app.sidebar.code)
+    assert "5 strike reports match" in " ".join(c.value for c in app.caption)
+
+
+def test_synthetic_strikes_from_the_environment(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", "2000")
+    run(app)
+    assert any("SYNTHETIC data: 2,000 generated strikes" in w.value for w in app.warning)
+    assert "2,000 strike reports match" in " ".join(c.value for c in app.caption)
+
+
+def test_download_buttons_are_lazy(app: AppTest) -> None:
+    run(app)
+    keys = {b.key for b in app.get("download_button")}
+    assert keys >= {
+        "download_strikes",
+        "download_rings",
+        "download_launch_sites",
+        "download_deployments",
+        "download_zip",
+        "download_gpkg",
+        "download_kml",
+        "download_csv",
+    }

@@ -1,0 +1,175 @@
+"""What a person sees, in headless Debian Chromium: rings, a slider repaint, tooltips, downloads.
+
+Skipped with a reason when /usr/bin/chromium is missing, except under CI=true, where they must run.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from tools.browser import (
+    CHROMIUM,
+    launch_chromium,
+    map_canvas,
+    open_app,
+    streamlit_server,
+    wait_for_quiet,
+)
+
+if not CHROMIUM.exists():
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
+    pytest.skip(
+        "/usr/bin/chromium not installed (apt-get install chromium)", allow_module_level=True
+    )
+
+from playwright.sync_api import sync_playwright
+
+pytestmark = pytest.mark.browser
+HOSTILE = "<img src=x onerror=alert(1)>"
+VERMILLION = (213, 94, 0)  # max ring
+BLUE = (0, 114, 178)  # min ring
+HYPOTHETICAL_TEXT = (120, 40, 100)
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with streamlit_server() as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
+
+
+def pixels(page: Any) -> Any:
+    image = Image.open(io.BytesIO(map_canvas(page).screenshot())).convert("RGB")
+    return np.array(image, dtype=np.int16)
+
+
+def slider_thumb(page: Any, label: str) -> Any:
+    widget = page.locator("[data-testid=stSlider]").filter(has_text=label)
+    return widget.locator("input[type=range]")
+
+
+def mask(image: Any, rgb: tuple[int, int, int], tolerance: int = 30) -> Any:
+    return np.all(np.abs(image - np.array(rgb)) <= tolerance, axis=-1)
+
+
+def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    image = pixels(page)
+    assert mask(image, VERMILLION).sum() > 300  # max rings
+    assert mask(image, BLUE).sum() > 300  # min rings
+    assert mask(image, (236, 234, 226), 4).sum() > 10_000  # Natural Earth land
+    page.close()
+
+
+def test_slider_key_press_moves_the_ring(server: str, browser: Any) -> None:
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    before = mask(pixels(page), VERMILLION)
+    slider = slider_thumb(page, "Max range (km)")
+    assert slider.input_value() == "800"
+    slider.focus()
+    for _ in range(20):
+        page.keyboard.press("ArrowRight")
+    wait_for_quiet(page)
+    assert slider.input_value() == "1000"
+    after = mask(pixels(page), VERMILLION)
+    moved = np.logical_xor(before, after).sum()
+    assert moved > 500, moved
+    assert "max_km=1000" in page.url
+    page.close()
+
+
+def test_shared_url_reopens_the_same_map(server: str, browser: Any) -> None:
+    url = server + "/?min_km=200&max_km=600&view=Ukraine+theatre&sites=Kursk+%28city+centre%29"
+    first = open_app(browser, url)
+    second = open_app(browser, first.url)  # what a person would paste into another browser
+    for page in (first, second):
+        assert slider_thumb(page, "Min range (km)").input_value() == "200"
+    a, b = mask(pixels(first), VERMILLION), mask(pixels(second), VERMILLION)
+    assert a.sum() > 100
+    assert np.logical_xor(a, b).sum() < 0.05 * a.sum()
+    first.close()
+    second.close()
+
+
+def test_tooltip_shows_hostile_text_as_text(server: str, browser: Any, tmp_path: Path) -> None:
+    page = open_app(browser, server + "/?view=Kharkiv")
+    dialogs: list[str] = []
+
+    def on_dialog(dialog: Any) -> None:
+        dialogs.append(dialog.message)
+        dialog.dismiss()
+
+    page.on("dialog", on_dialog)
+    csv = tmp_path / "hostile.csv"
+    # a strike at the centre of the Kharkiv view (36.8E, 50.4N), named with an HTML payload
+    csv.write_text(f'id,date,place,lat,lon\nh1,2024-01-02,"{HOSTILE}",50.4,36.8\n')
+    page.locator("input[type=file]").set_input_files(str(csv))
+    wait_for_quiet(page)
+    box = map_canvas(page).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator("#deck-tooltip, .deck-tooltip").first
+    tooltip.wait_for(state="visible", timeout=20_000)
+    assert HOSTILE in tooltip.inner_text()
+    assert tooltip.locator("img").count() == 0
+    assert dialogs == []
+    page.close()
+
+
+def test_bad_upload_shows_its_error_and_the_map_stays(server: str, browser: Any) -> None:
+    page = open_app(browser, server + "/?view=Kharkiv")
+    data = Path(__file__).parent / "data" / "bad_rows.csv"
+    page.locator("input[type=file]").set_input_files(str(data))
+    wait_for_quiet(page)
+    page.get_by_role("tab", name="Strike table").click()
+    page.get_by_text("8 rows of your file were not used").wait_for(timeout=20_000)
+    page.get_by_role("tab", name="Map").click()
+    assert mask(pixels(page), VERMILLION).sum() > 100
+    page.close()
+
+
+def test_hypothetical_label_is_visible_in_the_indo_pacific_view(server: str, browser: Any) -> None:
+    page = open_app(browser, server + "/?view=Indo-Pacific")
+    image = pixels(page)
+    assert mask(image, HYPOTHETICAL_TEXT, 25).sum() > 50  # the HYPOTHETICAL text labels
+    assert mask(image, (204, 121, 167), 25).sum() > 50  # the dashed purple outlines
+    page.close()
+
+
+def test_download_arrives_with_current_rings(server: str, browser: Any) -> None:
+    page = open_app(browser, server + "/?max_km=900")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="rings.geojson").click()
+    document = json.loads(Path(download.value.path()).read_text())
+    assert document["type"] == "FeatureCollection"
+    assert document["metadata"]["parameters"]["max_range_km"] == 900
+    kinds = {f["properties"]["kind"] for f in document["features"]}
+    assert {"min_ring", "max_ring", "band"} <= kinds
+    page.close()
+
+
+def test_no_request_leaves_the_machine(server: str, browser: Any) -> None:
+    hosts: set[str] = set()
+    page = open_app(
+        browser,
+        server + "/?view=Indo-Pacific",
+        on_request=lambda request: hosts.add(request.url.split("/")[2]),
+    )
+    assert hosts == {server.split("/")[2]}, hosts
+    page.close()

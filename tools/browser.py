@@ -1,0 +1,155 @@
+"""Run the dashboard on a free loopback port and drive it with Playwright and Debian's Chromium.
+
+Shared by the browser tests and the benchmarks. Nothing here fetches anything from the internet:
+the server listens on 127.0.0.1 and Chromium starts with background networking off.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu-sandbox",
+    "--use-angle=swiftshader",
+    "--enable-unsafe-swiftshader",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+SERVER_START_TIMEOUT_S = 60.0
+QUIET_MS = 300
+IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+
+# Records when each websocket message arrives, so a test can wait until the server has gone quiet.
+WEBSOCKET_PROBE = """
+(() => {
+  window.__wsTimes = [];
+  const Native = window.WebSocket;
+  window.WebSocket = function (...args) {
+    const socket = new Native(...args);
+    socket.addEventListener('message', () => window.__wsTimes.push(performance.now()));
+    return socket;
+  };
+  window.WebSocket.prototype = Native.prototype;
+  Object.assign(window.WebSocket, Native);
+})();
+"""
+
+
+def free_port() -> int:
+    """Return a TCP port on 127.0.0.1 that is free now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@contextlib.contextmanager
+def streamlit_server(
+    app: Path = ROOT / "app.py", env: Mapping[str, str] | None = None
+) -> Iterator[str]:
+    """Run `streamlit run app` on a free port; yield its base URL; stop it afterwards."""
+    port = free_port()
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(app),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--browser.gatherUsageStats", "false",
+    ]  # fmt: skip
+    log = (ROOT / ".pytest_cache").joinpath(f"streamlit-{port}.log")
+    log.parent.mkdir(exist_ok=True)
+    with log.open("w") as out:
+        process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
+            command, cwd=app.parent, env={**os.environ, **(env or {})}, stdout=out, stderr=out
+        )
+        try:
+            base = f"http://127.0.0.1:{port}"
+            _wait_healthy(base, process)
+            yield base
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
+    deadline = time.monotonic() + SERVER_START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with code {process.returncode}")
+        try:
+            health = f"{base}/_stcore/health"  # http://127.0.0.1 only
+            with urllib.request.urlopen(health, timeout=2) as response:  # noqa: S310
+                if response.status == 200:  # noqa: PLR2004
+                    return
+        except OSError:
+            time.sleep(0.1)
+    raise TimeoutError(f"streamlit at {base} not healthy after {SERVER_START_TIMEOUT_S} s")
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Start headless Debian Chromium (WebGL through SwiftShader)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+def open_app(
+    browser: Any,
+    url: str,
+    *,
+    width: int = 1400,
+    height: int = 1000,
+    on_request: Callable[[Any], None] | None = None,
+) -> Any:
+    """Open the app in a new page with the websocket probe; wait for the map to be drawn."""
+    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    page.add_init_script(WEBSOCKET_PROBE)
+    if on_request is not None:
+        page.on("request", on_request)
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    page.wait_for_selector("canvas", timeout=60_000)
+    wait_for_quiet(page)
+    return page
+
+
+def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_000) -> float:
+    """Wait until the page has received and painted a rerun.
+
+    That is: no websocket message for `quiet_ms`, the script idle, then two animation frames.
+    Returns the arrival time (performance.now(), ms) of the last message.
+    """
+    page.wait_for_function(
+        """([quiet, idle]) => {
+            const times = window.__wsTimes || [];
+            const last = times.length ? times[times.length - 1] : 0;
+            return performance.now() - last > quiet && document.querySelector(idle) !== null;
+        }""",
+        arg=[quiet_ms, IDLE],
+        timeout=timeout_ms,
+        polling=50,
+    )
+    page.evaluate(
+        "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r())))"
+    )
+    last: float = page.evaluate("() => (window.__wsTimes || []).slice(-1)[0] || 0")
+    return last
+
+
+def map_canvas(page: Any) -> Any:
+    """Return the deck.gl canvas of the map."""
+    return page.locator("[data-testid=stDeckGlJsonChart] canvas").first
