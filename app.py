@@ -8,6 +8,7 @@ that part, and the strike points travel as a static file the browser fetches onc
 from __future__ import annotations
 
 import io
+import math
 import os
 from dataclasses import dataclass
 from datetime import date
@@ -41,6 +42,8 @@ from mapviz.deck import (
 from mapviz.errors import MapvizError, Problem
 from mapviz.export import (
     GEOJSON_MEDIA_TYPE,
+    LAYER_NAMES,
+    build_layers,
     csv_bytes,
     geojson_bytes,
     gpkg_bytes,
@@ -64,7 +67,6 @@ from mapviz.reference import (
 )
 from mapviz.staticcache import publish
 from mapviz.synthetic import synthetic_strikes
-from mapviz.units import DEFAULT_RING_TOLERANCE_M
 
 STATIC_CACHE = Path(__file__).parent / "static" / "cache"
 SYNTHETIC_ENV = "MAPVIZ_SYNTHETIC_STRIKES"
@@ -73,6 +75,7 @@ SLIDER_MAX_KM = 5000
 SLIDER_STEP_KM = 10
 TABLE_ROWS = 1000
 WEAPON_CHOICES = 100
+MAX_UNCERTAINTY_SLIDER_KM = 300
 MAP_HEIGHT_PX = 620
 
 st.set_page_config(page_title="mapviz: range rings and strike reports", layout="wide")
@@ -89,19 +92,23 @@ class NamedBytes(io.BytesIO):
         self.name = name
 
 
-@st.cache_data(max_entries=4, show_spinner="Reading your file...")
+# Caches hold read-only objects: cache_resource hands out the object itself, where cache_data
+# would unpickle a copy of a GeoDataFrame on every rerun (100 ms and more at 100,000 strikes).
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading your file...")
 def load_upload(name: str, data: bytes, mapping: tuple[tuple[str, str], ...]) -> LoadResult:
     """Read an uploaded file (cached by its bytes and the column mapping)."""
     return read_strikes(NamedBytes(data, name), mapping=dict(mapping) or None)
 
 
-@st.cache_data(max_entries=2, show_spinner="Generating synthetic strikes...")
+@st.cache_resource(max_entries=2, show_spinner="Generating synthetic strikes...")
 def load_synthetic(count: int) -> gpd.GeoDataFrame:
     """Synthetic strikes for tests and benchmarks (MAPVIZ_SYNTHETIC_STRIKES)."""
     return synthetic_strikes(count)
 
 
-@st.cache_data(max_entries=16, show_spinner=False)
+@st.cache_resource(max_entries=16, show_spinner=False)
 def filtered(_strikes: gpd.GeoDataFrame, source_key: str, filters: Filters) -> gpd.GeoDataFrame:
     """Strikes passing the filters (cached per data source and filters).
 
@@ -126,7 +133,7 @@ def published_deployments() -> str:
     return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix="deployments"))
 
 
-@st.cache_data(max_entries=16, show_spinner="Measuring distances...")
+@st.cache_resource(max_entries=16, show_spinner="Measuring distances...")
 def distance_matrix(
     _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters, sites: tuple[LaunchSite, ...]
 ) -> Any:
@@ -157,6 +164,51 @@ def strike_source(
         count = max(0, min(int(synthetic_count), MAX_SYNTHETIC)) if synthetic_count.isdigit() else 0
         return f"synthetic-{count}", load_synthetic(count), {}, []
     return "reference", reference_strikes(), inputs, []
+
+
+# --- the link: parameters from the URL are checked, never trusted ------------------------------
+
+URL_PARAMETERS = {
+    "min_km": (0, SLIDER_MAX_KM),
+    "max_km": (SLIDER_STEP_KM, SLIDER_MAX_KM),
+    "unc": (0, MAX_UNCERTAINTY_SLIDER_KM),
+}
+URL_TEXT_PARAMETERS = {"sites", "custom", "from", "to", "attr", "view"}
+MAX_URL_VALUE_CHARS = 4000
+
+
+def url_notes() -> list[str]:
+    """Check the link's parameters once per session; drop unknown ones; say what was ignored.
+
+    Streamlit itself ignores bound values it cannot use; this says so to the person, as text.
+    """
+    if "url_notes" in st.session_state:
+        return list(st.session_state["url_notes"])
+    notes: list[str] = []
+    for key in list(st.query_params.keys()):
+        values = st.query_params.get_all(key)
+        shown = ", ".join(v[:40] for v in values)[:120]
+        if key in URL_PARAMETERS:
+            low, high = URL_PARAMETERS[key]
+            for value in values:
+                number = _number(value)
+                if number is None or not low <= number <= high:
+                    notes.append(f"{key}={value[:40]}: not a number from {low} to {high}; ignored")
+        elif key not in URL_TEXT_PARAMETERS:
+            notes.append(f"unknown parameter {key[:40]}={shown}: ignored and removed")
+            del st.query_params[key]
+        elif any(len(v) > MAX_URL_VALUE_CHARS for v in values):
+            notes.append(f"{key}: longer than {MAX_URL_VALUE_CHARS} characters; ignored")
+    st.session_state["url_notes"] = notes
+    return notes
+
+
+def _number(text: str) -> float | None:
+    try:
+        value = float(text)
+    except ValueError:
+        return None
+    return value if math.isfinite(value) else None
 
 
 # --- sidebar: data, launch points, filters, layers --------------------------------------------
@@ -284,7 +336,6 @@ def sidebar_layers() -> dict[str, bool]:
         "deployments": st.sidebar.checkbox(
             "Hypothetical Indo-Pacific areas", value=True, key="show_deployments"
         ),
-        "oblasts": st.sidebar.checkbox("Oblast lines", value=True, key="show_oblasts"),
     }
 
 
@@ -398,29 +449,27 @@ def map_fragment(
     selection: Selection,
     sites: tuple[LaunchSite, ...],
     *,
-    inputs: dict[str, str],
     show: dict[str, bool],
     view_key: str,
+    current: dict[str, Params],
 ) -> None:
-    """Render the range controls, the map, the ring counts and the downloads.
+    """Render the range controls, the map and the ring counts.
 
-    A fragment: moving a slider reruns only this part of the page.
+    A fragment: moving a slider reruns only this part of the page. The parameters it draws
+    with are left in `current` (this session's dict) for the download buttons.
     """
     min_km, max_km = range_controls()
-    params = Params(
-        min_km=min_km,
-        max_km=max_km,
-        sites=sites,
-        filters=selection.filters,
-        tolerance_m=DEFAULT_RING_TOLERANCE_M,
-    )
-    shown = selection.shown()
-    rings = rings_frame(sites, min_km, max_km, tolerance_m=params.tolerance_m)
-    layers = basemap_layers(oblast_lines=show["oblasts"])
+    params = Params(min_km=min_km, max_km=max_km, sites=sites, filters=selection.filters)
+    current["params"] = params
+    layers = basemap_layers()
     if show["deployments"]:
-        layers += deployment_layers(deployments(), published_deployments())
+        layers += deployment_overlay()
     if show["rings"]:
+        rings = rings_frame(
+            sites, min_km, max_km, tolerance_m=params.tolerance_m, envelopes=show["envelopes"]
+        )
         layers += ring_layers(rings, envelopes=show["envelopes"])
+    shown = selection.shown()
     if show["strikes"] and len(shown):
         layers += strike_layers(published_strikes(shown, selection.source_key, selection.filters))
     if show["sites"]:
@@ -431,21 +480,26 @@ def map_fragment(
         ]
         layers += site_layers(sites_frame(sites), uncertainty)
     st.pydeck_chart(deck(layers, VIEW_PRESETS[view_key]), height=MAP_HEIGHT_PX, key="map")
-    legend()
-
-    measured = measure(shown, sites, min_km, max_km, matrix_km=selection.distances(sites))
     st.subheader("Strikes inside each ring")
     if sites:
-        st.dataframe(ring_counts(measured, sites, min_km, max_km), hide_index=True)
+        counts = ring_counts(selection.distances(sites), sites, min_km, max_km)
+        st.dataframe(counts, hide_index=True, key="ring_counts")
     else:
         st.info("Choose or add a launch point to measure distances.")
-    downloads(measured, rings, params, inputs)
 
 
-def downloads(
-    measured: gpd.GeoDataFrame, rings: gpd.GeoDataFrame, params: Params, inputs: dict[str, str]
-) -> None:
-    """Render the download buttons; each file is built only when its button is clicked."""
+@st.cache_resource
+def deployment_overlay() -> list[Any]:
+    """Return the hypothetical areas' map layers (the same for every session and rerun)."""
+    return deployment_layers(deployments(), published_deployments())
+
+
+def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, Params]) -> None:
+    """Render the download buttons; each file is built only when its button is clicked.
+
+    The files are built from `current["params"]` at click time, so they follow the sliders even
+    though the buttons sit outside the map fragment.
+    """
     st.subheader("Downloads")
     st.caption(
         "Built when you click, for the current sliders, launch points and filters. "
@@ -454,23 +508,16 @@ def downloads(
     )
 
     def layer_set() -> dict[str, gpd.GeoDataFrame]:
-        return {
-            "strikes": measured,
-            "rings": rings,
-            "launch_sites": sites_frame(params.sites),
-            "deployments": deployments(),
-        }
+        return build_layers(selection.strikes, current["params"])
 
     def meta() -> dict[str, object]:
-        return provenance(params, inputs)
+        return provenance(current["params"], inputs)
 
     def geojson_layer(name: str) -> bytes:
         return geojson_bytes(layer_set()[name], layer=name, metadata=meta())
 
     columns = st.columns(4)
-    for column, name in zip(
-        columns, ("strikes", "rings", "launch_sites", "deployments"), strict=True
-    ):
+    for column, name in zip(columns, LAYER_NAMES, strict=True):
         column.download_button(
             f"{name}.geojson",
             data=partial(geojson_layer, name),
@@ -506,7 +553,7 @@ def downloads(
     )
     columns[3].download_button(
         "Strike table (CSV)",
-        data=lambda: csv_bytes(measured),
+        data=lambda: csv_bytes(layer_set()["strikes"]),
         file_name="strikes.csv",
         mime="text/csv",
         on_click="ignore",
@@ -587,6 +634,10 @@ ABOUT = (Path(__file__).parent / "docs" / "ABOUT.md").read_text(encoding="utf-8"
 def main() -> None:
     """Render the page."""
     st.title("mapviz: strike reports, geodesic range rings, hypothetical deployments")
+    notes = url_notes()
+    if notes:
+        st.warning("Parts of this link could not be used:")
+        st.text("\n".join(notes))  # plain text: the link is not trusted
     upload, mapping = sidebar_upload()
     source_key, strikes, inputs, problems = strike_source(upload, mapping)
     if source_key.startswith("synthetic"):
@@ -608,7 +659,10 @@ def main() -> None:
         ["Map", "Strike table", "Timeline", "About / Methods"]
     )
     with tab_map:
-        map_fragment(selection, sites, inputs=inputs, show=show, view_key=view_key)
+        current: dict[str, Params] = st.session_state.setdefault("current", {})
+        map_fragment(selection, sites, show=show, view_key=view_key, current=current)
+        legend()
+        downloads(selection, inputs, current)
     with tab_table:
         if problems:
             problems_table(problems)

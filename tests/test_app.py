@@ -74,8 +74,8 @@ def test_default_page_draws_every_layer(app: AppTest) -> None:
     assert tooltip == {"text": "{tt}"}  # plain text, never an HTML template
     ids = [entry["id"] for entry in document["layers"]]
     for expected in (
-        "basemap-land",
-        "basemap-borders",
+        "basemap-world",
+        "basemap-theatre",
         "deployment-areas",
         "deployment-labels",
         "range-bands",

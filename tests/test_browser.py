@@ -75,6 +75,7 @@ def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
     assert mask(image, VERMILLION).sum() > 300  # max rings
     assert mask(image, BLUE).sum() > 300  # min rings
     assert mask(image, (236, 234, 226), 4).sum() > 10_000  # Natural Earth land
+    assert mask(image, (214, 230, 240), 4).sum() > 1_000  # sea (Black Sea, Sea of Azov)
     page.close()
 
 

@@ -34,18 +34,30 @@ SERVER_START_TIMEOUT_S = 60.0
 QUIET_MS = 300
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
-# Records when each websocket message arrives, so a test can wait until the server has gone quiet.
+# Records when each websocket message and each fetched file arrives, the time of the second
+# animation frame after each (the repaint that shows it), and key presses; so a test can wait
+# until the server has gone quiet and a benchmark can time key press -> repaint.
 WEBSOCKET_PROBE = """
 (() => {
   window.__wsTimes = [];
+  window.__paintTimes = [];
+  window.__keyTimes = [];
+  const painted = () => requestAnimationFrame(
+    () => requestAnimationFrame(() => window.__paintTimes.push(performance.now())));
   const Native = window.WebSocket;
   window.WebSocket = function (...args) {
     const socket = new Native(...args);
-    socket.addEventListener('message', () => window.__wsTimes.push(performance.now()));
+    socket.addEventListener('message', () => {
+      window.__wsTimes.push(performance.now());
+      painted();
+    });
     return socket;
   };
   window.WebSocket.prototype = Native.prototype;
   Object.assign(window.WebSocket, Native);
+  new PerformanceObserver((list) => { if (list.getEntries().length) painted(); })
+    .observe({type: 'resource', buffered: true});
+  window.addEventListener('keydown', () => window.__keyTimes.push(performance.now()), true);
 })();
 """
 
@@ -115,8 +127,16 @@ def open_app(
     height: int = 1000,
     on_request: Callable[[Any], None] | None = None,
 ) -> Any:
-    """Open the app in a new page with the websocket probe; wait for the map to be drawn."""
-    page = browser.new_page(viewport={"width": width, "height": height}, accept_downloads=True)
+    """Open the app in a fresh browser context and wait for the map to be drawn.
+
+    A fresh context has an empty cache and storage, like a new browser; it carries the websocket
+    probe. Closing the page closes the context.
+    """
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, accept_downloads=True
+    )
+    page = context.new_page()
+    page.on("close", lambda _: context.close())
     page.add_init_script(WEBSOCKET_PROBE)
     if on_request is not None:
         page.on("request", on_request)
@@ -148,6 +168,18 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
     )
     last: float = page.evaluate("() => (window.__wsTimes || []).slice(-1)[0] || 0")
     return last
+
+
+def last_paint_ms(page: Any) -> float:
+    """Return when (performance.now(), ms) the last message or file was painted."""
+    value: float = page.evaluate("() => Math.max(0, ...(window.__paintTimes || []))")
+    return value
+
+
+def last_key_ms(page: Any) -> float:
+    """Return when (performance.now(), ms) the last key was pressed."""
+    value: float = page.evaluate("() => (window.__keyTimes || []).slice(-1)[0] || 0")
+    return value
 
 
 def map_canvas(page: Any) -> Any:

@@ -1,7 +1,10 @@
-"""Rebuild static/basemap/ from the Natural Earth copies in ../shared/data/naturalearth.
+"""Rebuild the reduced Natural Earth layers from ../shared/data/naturalearth.
 
-Run once by a maintainer (`python tools/build_basemap.py [SOURCE_DIR]`); the app never reads
-../shared. What this does to each layer is recorded in data/README.md.
+Writes data/naturalearth/ (vector layers) and static/basemap/ne_country_labels.json.
+
+Run once by a maintainer (`python tools/build_basemap.py [SOURCE_DIR]`), then
+`python tools/render_basemap.py` to render the raster basemap; the app never reads ../shared.
+What this does to each layer is recorded in data/README.md.
 """
 
 from __future__ import annotations
@@ -14,7 +17,8 @@ import geopandas as gpd
 import shapely
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "static" / "basemap"
+OUT = ROOT / "data" / "naturalearth"
+LABELS_OUT = ROOT / "static" / "basemap"
 THEATRE_BBOX = (20.0, 40.0, 50.0, 60.0)
 """Oblast lines are kept in this lon/lat box only (Ukraine and western Russia)."""
 PRECISION_DEG = 0.001
@@ -50,7 +54,7 @@ def main(source: Path) -> None:
             countries["name"], countries["label_x"], countries["label_y"], strict=True
         )
     ]
-    target = OUT / "ne_country_labels.json"
+    target = LABELS_OUT / "ne_country_labels.json"
     target.write_text(json.dumps(labels, ensure_ascii=False, separators=(",", ":")) + "\n")
     print(f"{target.name}: {len(labels)} labels, {target.stat().st_size:,} bytes")
 

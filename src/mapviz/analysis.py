@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from mapviz.errors import ParameterError
-from mapviz.geodesy import FloatArray, distances_km, nearest_site
+from mapviz.geodesy import BoolArray, FloatArray, distances_km, nearest_site
 from mapviz.reference import LaunchSite
 from mapviz.units import DEFAULT_RING_TOLERANCE_M, MAX_RING_RADIUS_KM
 
@@ -129,8 +129,7 @@ def measure(
     else:
         out["nearest_site"] = pd.Series(dtype=object)
         out["nearest_km"] = pd.Series(dtype=float)
-    within_min = matrix < min_km if min_km > 0 else np.zeros_like(matrix, dtype=bool)
-    within_max = matrix <= max_km
+    within_min, within_max = range_flags(matrix, min_km, max_km)
     out["within_min"] = within_min.any(axis=1)
     out["within_max"] = within_max.any(axis=1)
     out["in_band"] = (within_max & ~within_min).any(axis=1)
@@ -138,20 +137,27 @@ def measure(
 
 
 def ring_counts(
-    measured: gpd.GeoDataFrame, sites: tuple[LaunchSite, ...], min_km: float, max_km: float
+    matrix_km: FloatArray, sites: tuple[LaunchSite, ...], min_km: float, max_km: float
 ) -> pd.DataFrame:
-    """Count strikes inside each site's min ring, max ring and band (one row per site)."""
-    rows = []
-    for site in sites:
-        km = measured[site_column(site)]
-        inside_min = km < min_km if min_km > 0 else pd.Series(False, index=km.index)
-        inside_max = km <= max_km
-        rows.append(
-            {
-                "site": site.name,
-                f"inside {min_km:g} km": int(inside_min.sum()),
-                f"inside {max_km:g} km": int(inside_max.sum()),
-                "in band": int((inside_max & ~inside_min).sum()),
-            }
-        )
-    return pd.DataFrame(rows)
+    """Count strikes inside each site's min ring, max ring and band (one row per site).
+
+    `matrix_km` is the strikes x sites distance matrix (`site_distances_km`).
+    """
+    inside_min, inside_max = range_flags(matrix_km, min_km, max_km)
+    return pd.DataFrame(
+        {
+            "site": [s.name for s in sites],
+            f"inside {min_km:g} km": inside_min.sum(axis=0).astype(int),
+            f"inside {max_km:g} km": inside_max.sum(axis=0).astype(int),
+            "in band": (inside_max & ~inside_min).sum(axis=0).astype(int),
+        }
+    )
+
+
+def range_flags(matrix_km: FloatArray, min_km: float, max_km: float) -> tuple[BoolArray, BoolArray]:
+    """Return (inside the min ring, inside the max ring) per strike and site.
+
+    A min range of 0 means no min ring: nothing is inside it.
+    """
+    inside_min = matrix_km < min_km if min_km > 0 else np.zeros_like(matrix_km, dtype=bool)
+    return np.asarray(inside_min), np.asarray(matrix_km <= max_km)

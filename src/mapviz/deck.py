@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import MultiPolygon, Polygon
@@ -40,7 +43,14 @@ HYPOTHETICAL_COLOUR: Final = PURPLE
 DISPLAY_DECIMALS: Final = 5
 """Coordinates sent to the browser are rounded to 1e-5 degree (about 1 m)."""
 
+MAX_DISPLAY_CHARS: Final = 300
+"""Text from data longer than this is cut (with an ellipsis) in tooltips and labels; the data and
+the exports keep it whole."""
+_EXPRESSION_PREFIX: Final = "@@"
+_ZERO_WIDTH_SPACE: Final = "\u200b"
+
 BASEMAP_URL: Final = "app/static/basemap/{name}"
+BASEMAP_INDEX: Final = Path(__file__).resolve().parents[2] / "static" / "basemap" / "basemap.json"
 LAYER_CACHE_URL: Final = "app/static/cache/{name}"
 
 
@@ -62,8 +72,25 @@ VIEW_PRESETS: Final = {
 }
 
 
+def inert(text: object) -> str:
+    """Return text from data made safe to place inside the deck spec, shortened for display.
+
+    deck.gl's JSON converter evaluates strings that start with "@@" ("@@=expression",
+    "@@#CONSTANT"); a zero-width space after the first "@" keeps such text as text. HTML needs
+    no escaping here: tooltips and labels are drawn as text, never parsed as HTML.
+    """
+    value = str(text)
+    if len(value) > MAX_DISPLAY_CHARS:
+        value = value[: MAX_DISPLAY_CHARS - 1] + "\u2026"
+    if value.startswith(_EXPRESSION_PREFIX):
+        value = "@" + _ZERO_WIDTH_SPACE + value[1:]
+    return value
+
+
 def _rounded(coords: Iterable[tuple[float, ...]]) -> list[list[float]]:
-    return [[round(x, DISPLAY_DECIMALS), round(y, DISPLAY_DECIMALS)] for x, y, *_ in coords]
+    xy = np.asarray(coords, dtype=np.float64)[:, :2]
+    rounded: list[list[float]] = np.round(xy, DISPLAY_DECIMALS).tolist()
+    return rounded
 
 
 def _rings_of(geometry: Polygon | MultiPolygon) -> list[list[list[list[float]]]]:
@@ -86,20 +113,25 @@ def strike_records(strikes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     radius_m = strikes["location_radius_km"].fillna(0.0).to_numpy() * 1000.0
     dates = strikes["date"].dt.strftime("%Y-%m-%d").fillna("date unknown")
     publishers = strikes["sources"].map(_publishers)
+
+    def short(column: str) -> pd.Series:
+        texts: pd.Series = strikes[column].astype(str).map(inert)
+        return texts
+
     tooltip = (
         dates
         + " | "
-        + strikes["place"]
+        + short("place")
         + "\nPrecision: "
         + strikes["location_precision"]
         + "\nWeapon: "
-        + strikes["weapon"]
+        + short("weapon")
         + "\nAttribution: "
         + strikes["attribution"]
         + "\nCasualties: "
-        + strikes["casualties"]
+        + short("casualties")
         + "\nSource: "
-        + publishers
+        + publishers.map(inert)
         + np.where(strikes["synthetic"], "\nSYNTHETIC test record", "")
     )
     return [
@@ -135,7 +167,7 @@ def _ring_label_points(rings: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
     """Bands (filled), min and max rings (outlined, labelled) and optional reach envelopes."""
     bands = [
-        {"polygon": poly, "tt": f"{row.site}: {row.radius_km:g} km band"}
+        {"polygon": poly, "tt": inert(f"{row.site}: {row.radius_km:g} km band")}
         for row in rings[rings["kind"] == "band"].itertuples()
         for poly in _rings_of(row.geometry)
     ]
@@ -143,7 +175,7 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
         {
             "path": ring[0],
             "c": list(MIN_RING_COLOUR if row.kind == "min_ring" else MAX_RING_COLOUR),
-            "tt": f"{row.site}: {row.radius_km:g} km geodesic ring",
+            "tt": inert(f"{row.site}: {row.radius_km:g} km geodesic ring"),
         }
         for row in rings[rings["kind"].isin(["min_ring", "max_ring"])].itertuples()
         for ring in _rings_of(row.geometry)
@@ -178,18 +210,19 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
             get_size=13,
             get_pixel_offset=[0, -9],
             font_weight=700,
-            outline_width=3,
-            outline_color=[255, 255, 255],
-            font_settings={"sdf": True},
+            background=True,
+            get_background_color=[255, 255, 255, 200],
         ),
     ]
     if envelopes:
         paths = [
             {
                 "path": ring[0],
-                "tt": f"{row.site}: reach of the launch area "
-                + ("from some point" if row.kind == "reach_from_some" else "from every point")
-                + f" ({row.radius_km:g} km)",
+                "tt": inert(
+                    f"{row.site}: reach of the launch area "
+                    + ("from some point" if row.kind == "reach_from_some" else "from every point")
+                    + f" ({row.radius_km:g} km)"
+                ),
             }
             for row in rings[rings["kind"].isin(["reach_from_some", "reach_from_all"])].itertuples()
             for ring in _rings_of(row.geometry)
@@ -252,9 +285,9 @@ def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> li
     points = [
         {
             "p": [row.geometry.x, row.geometry.y],
-            "t": row.name,
-            "tt": f"{row.name} (CANDIDATE)\n{row.note}\n"
-            f"Uncertainty radius: {row.uncertainty_km:g} km",
+            "t": inert(row.name),
+            "tt": inert(row.name)
+            + f" (CANDIDATE)\n{row.note}\nUncertainty radius: {row.uncertainty_km:g} km",
         }
         for row in sites.itertuples()
     ]
@@ -292,9 +325,8 @@ def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> li
             get_text="t",
             get_size=12,
             get_pixel_offset=[0, 14],
-            outline_width=3,
-            outline_color=[255, 255, 255],
-            font_settings={"sdf": True},
+            background=True,
+            get_background_color=[255, 255, 255, 200],
         ),
     ]
 
@@ -353,48 +385,33 @@ def deployment_layers(areas: gpd.GeoDataFrame, url: str) -> list[pdk.Layer]:
             get_color=[120, 40, 100],
             get_size=13,
             font_weight=700,
-            outline_width=3,
-            outline_color=[255, 255, 255],
-            font_settings={"sdf": True},
+            background=True,
+            get_background_color=[255, 255, 255, 200],
         ),
     ]
 
 
-def basemap_layers(*, oblast_lines: bool) -> list[pdk.Layer]:
-    """Offline Natural Earth basemap, fetched once by the browser from static files."""
+@cache
+def basemap_images() -> tuple[dict[str, Any], ...]:
+    """Return the raster basemap images (file name, lon/lat bounds) of static/basemap."""
+    return tuple(json.loads(BASEMAP_INDEX.read_text(encoding="utf-8")))
+
+
+def basemap_layers() -> list[pdk.Layer]:
+    """Return the offline Natural Earth basemap layers.
+
+    Web Mercator images (the world, then sharper regional ones) and country names, all fetched
+    once by the browser from static files.
+    """
     layers = [
         pdk.Layer(
-            "GeoJsonLayer",
-            id="basemap-land",
-            data=BASEMAP_URL.format(name="ne_land.geojson"),
-            get_fill_color=[236, 234, 226],
-            stroked=False,
-        ),
-        pdk.Layer(
-            "GeoJsonLayer",
-            id="basemap-lakes",
-            data=BASEMAP_URL.format(name="ne_lakes.geojson"),
-            get_fill_color=[214, 230, 240],
-            stroked=False,
-        ),
-        pdk.Layer(
-            "GeoJsonLayer",
-            id="basemap-borders",
-            data=BASEMAP_URL.format(name="ne_admin0_boundaries.geojson"),
-            get_line_color=[120, 120, 120],
-            line_width_min_pixels=1,
-        ),
-    ]
-    if oblast_lines:
-        layers.append(
-            pdk.Layer(
-                "GeoJsonLayer",
-                id="basemap-oblasts",
-                data=BASEMAP_URL.format(name="ne_admin1_theatre.geojson"),
-                get_line_color=[170, 170, 170],
-                line_width_min_pixels=0.5,
-            )
+            "BitmapLayer",
+            id=f"basemap-{entry['name']}",
+            image=pdk.types.String(BASEMAP_URL.format(name=entry["image"])),
+            bounds=entry["bounds"],
         )
+        for entry in basemap_images()
+    ]
     layers.append(
         pdk.Layer(
             "TextLayer",

@@ -210,6 +210,18 @@ def range_band(
     if min_km <= 0:
         return outer
     inner = range_ring(lon, lat, min_km, tolerance_m=tolerance_m)
+    return band_between(outer, inner)
+
+
+def band_between(outer: Polygon, inner: Polygon) -> Polygon | MultiPolygon:
+    """Return the area of `outer` outside `inner`, two display-form rings around one centre.
+
+    When neither ring reaches a pole the inner ring lies strictly inside the outer one in the
+    same longitude frame, so the band is the outer ring with the inner one as its hole (no
+    polygon clipping needed); otherwise it is computed as a difference.
+    """
+    if outer.bounds[3] < POLE_LAT_DEG and outer.bounds[1] > -POLE_LAT_DEG:
+        return Polygon(outer.exterior.coords, [inner.exterior.coords[::-1]])
     band = shapely.difference(outer, inner)
     if not isinstance(band, Polygon | MultiPolygon):  # pragma: no cover - GEOS contract
         raise TypeError(f"band is a {band.geom_type}")

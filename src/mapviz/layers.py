@@ -10,9 +10,10 @@ from functools import lru_cache
 import geopandas as gpd
 from shapely.geometry import Point, Polygon
 
-from mapviz.geodesy import range_band, range_ring, reach_envelope
+from mapviz.geodesy import band_between, range_ring
 from mapviz.model import CRS
 from mapviz.reference import CANDIDATE_NOTE, LaunchSite
+from mapviz.units import MIN_RING_RADIUS_KM
 
 RING_KINDS = ("min_ring", "max_ring", "band", "reach_from_some", "reach_from_all")
 """`kind` values in the rings layer: the min and max disks, the band between them, and for a
@@ -29,12 +30,17 @@ def cached_ring(lon: float, lat: float, radius_km: float, tolerance_m: float) ->
 
 
 def rings_frame(
-    sites: tuple[LaunchSite, ...], min_km: float, max_km: float, *, tolerance_m: float
+    sites: tuple[LaunchSite, ...],
+    min_km: float,
+    max_km: float,
+    *,
+    tolerance_m: float,
+    envelopes: bool = True,
 ) -> gpd.GeoDataFrame:
     """Return the rings layer: per site the min ring, max ring, band and reach envelopes.
 
     Rings are cached per (centre, radius, tolerance), so moving one slider recomputes only the
-    ring whose radius changed.
+    ring whose radius changed. `envelopes=False` leaves the reach envelopes out.
     """
     rows: list[dict[str, object]] = []
     for site in sites:
@@ -44,30 +50,29 @@ def rings_frame(
         if min_km > 0:
             inner = cached_ring(lon, lat, min_km, tolerance_m)
             rows.append({**base, "kind": "min_ring", "radius_km": min_km, "geometry": inner})
-            band = outer.difference(inner)
+            band = band_between(outer, inner)
         else:
-            band = range_band(lon, lat, 0.0, max_km, tolerance_m=tolerance_m)
+            band = outer
         rows.append({**base, "kind": "max_ring", "radius_km": max_km, "geometry": outer})
         rows.append({**base, "kind": "band", "radius_km": max_km, "geometry": band})
-        if site.uncertainty_km > 0:
-            envelope = reach_envelope(
-                lon, lat, max_km, site.uncertainty_km, tolerance_m=tolerance_m
-            )
+        if envelopes and site.uncertainty_km > 0:
+            some_km = max_km + site.uncertainty_km
             rows.append(
                 {
                     **base,
                     "kind": "reach_from_some",
-                    "radius_km": max_km + site.uncertainty_km,
-                    "geometry": envelope.reachable_from_some,
+                    "radius_km": some_km,
+                    "geometry": cached_ring(lon, lat, some_km, tolerance_m),
                 }
             )
-            if envelope.reachable_from_all is not None:
+            all_km = max_km - site.uncertainty_km
+            if all_km >= MIN_RING_RADIUS_KM:
                 rows.append(
                     {
                         **base,
                         "kind": "reach_from_all",
-                        "radius_km": max_km - site.uncertainty_km,
-                        "geometry": envelope.reachable_from_all,
+                        "radius_km": all_km,
+                        "geometry": cached_ring(lon, lat, all_km, tolerance_m),
                     }
                 )
     columns = ["site_id", "site", "kind", "radius_km", "uncertainty_km", "geometry"]

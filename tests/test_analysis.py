@@ -1,0 +1,80 @@
+"""Filters, per-strike distances, range flags and ring counts."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+from mapviz.analysis import (
+    Filters,
+    Params,
+    filter_strikes,
+    measure,
+    ring_counts,
+    site_column,
+    site_distances_km,
+)
+from mapviz.errors import ParameterError
+from mapviz.geodesy import distances_km
+from mapviz.reference import launch_sites, reference_strikes
+
+SITES = tuple(s for s in launch_sites() if s.default_selected)
+
+
+@pytest.mark.parametrize(
+    ("filters", "ids"),
+    [
+        (Filters(), 5),  # no restriction
+        (Filters(date_from=date(2024, 1, 1), date_to=date(2024, 12, 31)), 3),  # 2024 only
+        (Filters(attributions=("changed",)), 1),  # first reported as S-300
+        (Filters(weapons=("KN-23",)), 1),  # exact weapon text
+        (Filters(date_from=date(2030, 1, 1)), 0),  # nothing that late
+    ],
+)
+def test_filters(filters: Filters, ids: int) -> None:
+    assert len(filter_strikes(reference_strikes(), filters)) == ids
+
+
+def test_measure_adds_distances_nearest_and_flags() -> None:
+    strikes = reference_strikes()
+    measured = measure(strikes, SITES, 380.0, 800.0)
+    expected = distances_km(
+        strikes.geometry.x,
+        strikes.geometry.y,
+        [s.point.lon for s in SITES],
+        [s.point.lat for s in SITES],
+    )
+    for j, site in enumerate(SITES):
+        assert np.allclose(measured[site_column(site)], expected[:, j])
+    assert np.allclose(measured["nearest_km"], expected.min(axis=1))
+    kyiv = measured.set_index("id").loc["ua-2025-04-24-kyiv-sviatoshynskyi"]
+    # Kyiv is 380-800 km from the Russian candidate points: in the band, inside max, not min
+    assert (kyiv["within_min"], kyiv["within_max"], kyiv["in_band"]) == (False, True, True)
+    assert measured["id"].tolist() == strikes["id"].tolist()  # input order kept, input untouched
+    assert "nearest_km" not in strikes
+
+
+def test_ring_counts_per_site() -> None:
+    counts = ring_counts(site_distances_km(reference_strikes(), SITES), SITES, 380.0, 800.0)
+    counts = counts.set_index("site")
+    belgorod = counts.loc["Belgorod (city centre)"]
+    assert belgorod["inside 380 km"] == 3  # two in Kharkiv, one in Zaporizhzhia oblast
+    assert belgorod["inside 800 km"] == 5
+    assert belgorod["in band"] == 2
+
+
+def test_no_sites_gives_empty_measures() -> None:
+    measured = measure(reference_strikes(), (), 380.0, 800.0)
+    assert measured["nearest_km"].isna().all()
+    assert not measured["in_band"].any()
+
+
+@pytest.mark.parametrize(
+    ("min_km", "max_km"),
+    [(800.0, 380.0), (-1.0, 800.0), (0.0, 20_000.0), (500.0, 500.0)],  # inverted, <0, huge, equal
+)
+def test_params_reject_impossible_ranges(min_km: float, max_km: float) -> None:
+    with pytest.raises(ParameterError):
+        Params(min_km=min_km, max_km=max_km)

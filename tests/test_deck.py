@@ -1,0 +1,71 @@
+"""The deck spec: fixed layer ids, compact JSON, text from data kept inert and short."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from mapviz.deck import (
+    MAX_DISPLAY_CHARS,
+    VIEW_PRESETS,
+    basemap_layers,
+    deck,
+    deployment_layers,
+    inert,
+    ring_layers,
+    site_layers,
+    strike_layers,
+    strike_records,
+)
+from mapviz.geodesy import LonLat
+from mapviz.layers import rings_frame, sites_frame
+from mapviz.reference import LaunchSite, deployments, reference_strikes
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Kharkiv", "Kharkiv"),  # ordinary text is unchanged
+        ("@@=constructor", "@\u200b@=constructor"),  # a deck.gl expression stays text
+        ("@@#GL.ONE", "@\u200b@#GL.ONE"),  # a deck.gl constant stays text
+        ("@ home", "@ home"),  # a single @ is harmless
+        ("<img src=x onerror=alert(1)>", "<img src=x onerror=alert(1)>"),  # drawn as text
+        ("x" * 400, "x" * (MAX_DISPLAY_CHARS - 1) + "\u2026"),  # long text is shortened
+    ],
+)
+def test_inert(text: str, expected: str) -> None:
+    assert inert(text) == expected
+
+
+def test_strike_tooltips_are_plain_text_with_sources() -> None:
+    records = strike_records(reference_strikes())
+    assert len(records) == 5
+    kharkiv = records[1]
+    assert kharkiv["p"] == [36.217, 50.017]
+    assert kharkiv["r"] == 5000.0
+    assert kharkiv["tt"].startswith("2024-01-02 | Kharkiv, Shevchenkivskyi district")
+    assert "Attribution: confirmed by independent analysis" in kharkiv["tt"]
+    assert "Source: RBC-Ukraine; Al Arabiya" in kharkiv["tt"]
+
+
+def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
+    site = LaunchSite("x", "@@=evil", LonLat(36.58, 50.61), 10.0)
+    rings = rings_frame((site,), 380, 800, tolerance_m=50.0)
+    layers = [
+        *basemap_layers(),
+        *ring_layers(rings, envelopes=True),
+        *strike_layers("app/static/cache/strikes-x.json"),
+        *site_layers(sites_frame((site,)), []),
+        *deployment_layers(deployments(), "app/static/cache/deployments-x.json"),
+    ]
+    text = deck(layers, VIEW_PRESETS["kharkiv"]).to_json()
+    assert "\n" not in text
+    spec = json.loads(text)
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert len(ids) == len(set(ids))
+    assert "mapProvider" not in spec
+    # no text from data starts with "@@" anywhere in the spec
+    assert '"@@=evil' not in text
+    units = {layer.get("radiusUnits") for layer in spec["layers"]} - {None}
+    assert units == {"meters", "pixels"}  # literal strings, not "@@=" expressions
