@@ -28,6 +28,7 @@ from mapviz.deck import (
     LAYER_CACHE_URL,
     MAX_RING_COLOUR,
     MIN_RING_COLOUR,
+    VECTOR_STRIKE_LIMIT,
     VIEW_PRESETS,
     basemap_layers,
     deck,
@@ -37,6 +38,8 @@ from mapviz.deck import (
     ring_layers,
     site_layers,
     strike_layers,
+    strike_raster,
+    strike_raster_layer,
     strike_records,
 )
 from mapviz.errors import MapvizError, Problem
@@ -124,6 +127,17 @@ def published_strikes(_strikes: gpd.GeoDataFrame, source_key: str, filters: Filt
     del source_key, filters  # cache key only
     payload = records_payload(strike_records(_strikes))
     return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix="strikes"))
+
+
+@st.cache_data(max_entries=16, show_spinner="Drawing the strikes...")
+def published_raster(
+    _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters
+) -> tuple[str, list[float]]:
+    """URL and lon/lat bounds of the filtered strikes drawn as one image (many strikes)."""
+    del source_key, filters  # cache key only
+    png, bounds = strike_raster(_strikes)
+    name = publish(STATIC_CACHE, png, prefix="strikes", suffix=".png")
+    return LAYER_CACHE_URL.format(name=name), bounds
 
 
 @st.cache_resource
@@ -470,7 +484,11 @@ def map_fragment(
         )
         layers += ring_layers(rings, envelopes=show["envelopes"])
     shown = selection.shown()
-    if show["strikes"] and len(shown):
+    if show["strikes"] and len(shown) > VECTOR_STRIKE_LIMIT:
+        layers.append(
+            strike_raster_layer(*published_raster(shown, selection.source_key, selection.filters))
+        )
+    elif show["strikes"] and len(shown):
         layers += strike_layers(published_strikes(shown, selection.source_key, selection.filters))
     if show["sites"]:
         uncertainty = [
@@ -480,6 +498,11 @@ def map_fragment(
         ]
         layers += site_layers(sites_frame(sites), uncertainty)
     st.pydeck_chart(deck(layers, VIEW_PRESETS[view_key]), height=MAP_HEIGHT_PX, key="map")
+    if show["strikes"] and len(shown) > VECTOR_STRIKE_LIMIT:
+        st.caption(
+            f"{len(shown):,} strikes are drawn as one image (above {VECTOR_STRIKE_LIMIT:,} "
+            "points, so that the sliders stay fast): the strike table has each one's details."
+        )
     st.subheader("Strikes inside each ring")
     if sites:
         counts = ring_counts(selection.distances(sites), sites, min_km, max_km)

@@ -63,8 +63,8 @@ def slider_latencies_ms(browser: Any, url: str) -> list[float]:
 
 
 def measure(browser: Any, app: Path, env: dict[str, str]) -> dict[str, float]:
-    with streamlit_server(app, env=env) as base:
-        url = base + "/?view=Ukraine+theatre" if app.name == "app.py" else base + "/"
+    with streamlit_server(app, env=env) as server:
+        url = server.url + ("/?view=Ukraine+theatre" if app.name == "app.py" else "/")
         cold = first_paint_ms(browser, url)
         warm = statistics.median(first_paint_ms(browser, url) for _ in range(FIRST_PAINTS))
         slider = statistics.median(slider_latencies_ms(browser, url))

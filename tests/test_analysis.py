@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mapviz.analysis import (
@@ -35,6 +36,16 @@ SITES = tuple(s for s in launch_sites() if s.default_selected)
 )
 def test_filters(filters: Filters, ids: int) -> None:
     assert len(filter_strikes(reference_strikes(), filters)) == ids
+
+
+def test_undated_strikes_pass_date_filters() -> None:
+    strikes = reference_strikes()
+    strikes.loc[0, "date"] = pd.NaT
+    kept = filter_strikes(strikes, Filters(date_from=date(2025, 1, 1)))
+    assert kept["id"].tolist() == [
+        "ua-2023-12-30-zaporizhzhia-oblast",
+        "ua-2025-04-24-kyiv-sviatoshynskyi",
+    ]
 
 
 def test_measure_adds_distances_nearest_and_flags() -> None:

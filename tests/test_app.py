@@ -8,6 +8,7 @@ from typing import Any, cast
 
 import pytest
 from geographiclib.geodesic import Geodesic
+from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 APP = str(Path(__file__).parents[1] / "app.py")
@@ -221,3 +222,20 @@ def test_download_buttons_are_lazy(app: AppTest) -> None:
         "download_kml",
         "download_csv",
     }
+
+
+def test_many_strikes_are_drawn_as_one_image(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", "3000")
+    document = spec(run(app))
+    ids = [entry["id"] for entry in document["layers"]]
+    assert "strikes-raster" in ids
+    assert "strikes" not in ids
+    raster = layer(document, "strikes-raster")
+    west, south, east, north = raster["bounds"]
+    assert west < 36.25 < east
+    assert south < 49.98 < north
+    served = Path(APP).parent / "static" / "cache" / Path(raster["image"]).name
+    image = Image.open(served)
+    assert image.mode == "RGBA"
+    assert image.getchannel("A").getextrema() == (0, 255)  # transparent around opaque dots
+    assert any("drawn as one image" in c.value for c in app.caption)

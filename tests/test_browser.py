@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -17,22 +16,17 @@ import pytest
 from PIL import Image
 
 from tools.browser import (
-    CHROMIUM,
     launch_chromium,
     map_canvas,
     open_app,
+    skip_without_chromium,
     streamlit_server,
     wait_for_quiet,
 )
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI") == "true":
-        pytest.fail("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
-    pytest.skip(
-        "/usr/bin/chromium not installed (apt-get install chromium)", allow_module_level=True
-    )
+skip_without_chromium()
 
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import sync_playwright  # noqa: E402 - after the skip
 
 pytestmark = pytest.mark.browser
 HOSTILE = "<img src=x onerror=alert(1)>"
@@ -43,8 +37,8 @@ HYPOTHETICAL_TEXT = (120, 40, 100)
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    with streamlit_server() as base:
-        yield base
+    with streamlit_server() as running:
+        yield running.url
 
 
 @pytest.fixture(scope="module")

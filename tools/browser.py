@@ -14,6 +14,7 @@ import sys
 import time
 import urllib.request
 from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +63,19 @@ WEBSOCKET_PROBE = """
 """
 
 
+def skip_without_chromium() -> None:
+    """In a test module: skip it when Chromium is missing, unless CI=true, where it must run."""
+    import pytest  # noqa: PLC0415 - only tests call this
+
+    if CHROMIUM.exists():
+        return
+    if os.environ.get("CI") == "true":
+        pytest.fail("CI=true but /usr/bin/chromium is missing: .ci/run must install it")
+    pytest.skip(
+        "/usr/bin/chromium not installed (apt-get install chromium)", allow_module_level=True
+    )
+
+
 def free_port() -> int:
     """Return a TCP port on 127.0.0.1 that is free now."""
     with socket.socket() as probe:
@@ -70,11 +84,27 @@ def free_port() -> int:
         return port
 
 
+@dataclass(frozen=True)
+class Server:
+    """A running Streamlit server: its base URL, process id and log file."""
+
+    url: str
+    pid: int
+    log: Path
+
+    def rss_mib(self) -> float:
+        """Return the server process's resident memory in MiB (Linux /proc)."""
+        for line in Path(f"/proc/{self.pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+        return float("nan")
+
+
 @contextlib.contextmanager
 def streamlit_server(
     app: Path = ROOT / "app.py", env: Mapping[str, str] | None = None
-) -> Iterator[str]:
-    """Run `streamlit run app` on a free port; yield its base URL; stop it afterwards."""
+) -> Iterator[Server]:
+    """Run `streamlit run app` on a free port; yield the server; stop it afterwards."""
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
@@ -90,7 +120,7 @@ def streamlit_server(
         try:
             base = f"http://127.0.0.1:{port}"
             _wait_healthy(base, process)
-            yield base
+            yield Server(base, process.pid, log)
         finally:
             process.terminate()
             try:

@@ -23,7 +23,8 @@ class Filters:
     Attributes
     ----------
     date_from, date_to : datetime.date or None
-        Inclusive date bounds; strikes without a date pass only when both are None.
+        Inclusive date bounds. Strikes without a date always pass: they cannot be placed in
+        time, and hiding them would lose them silently.
     attributions, weapons : tuple of str or None
         Allowed attribution statuses / weapon texts.
     """
@@ -68,10 +69,11 @@ def filter_strikes(strikes: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFr
     """Return the strikes that pass `filters` (a new frame; the input is not changed)."""
     keep = np.ones(len(strikes), dtype=bool)
     dates = strikes["date"]
+    undated = dates.isna().to_numpy()
     if filters.date_from is not None:
-        keep &= (dates >= pd.Timestamp(filters.date_from)).to_numpy()
+        keep &= undated | (dates >= pd.Timestamp(filters.date_from)).to_numpy()
     if filters.date_to is not None:
-        keep &= (dates <= pd.Timestamp(filters.date_to)).to_numpy()
+        keep &= undated | (dates <= pd.Timestamp(filters.date_to)).to_numpy()
     if filters.attributions is not None:
         keep &= strikes["attribution"].isin(filters.attributions).to_numpy()
     if filters.weapons is not None:

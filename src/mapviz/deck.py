@@ -7,6 +7,7 @@ is never interpreted as HTML.
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -16,8 +17,10 @@ from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 import pydeck as pdk
+from PIL import Image
 from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import MultiPolygon, Polygon
 
@@ -42,6 +45,19 @@ BAND_FILL: Final = (*SKY, 45)
 HYPOTHETICAL_COLOUR: Final = PURPLE
 DISPLAY_DECIMALS: Final = 5
 """Coordinates sent to the browser are rounded to 1e-5 degree (about 1 m)."""
+
+VECTOR_STRIKE_LIMIT: Final = 2000
+"""Up to this many strikes are drawn as points with tooltips and precision circles; beyond it
+as one image. deck.gl (through Streamlit) reprocesses every point of a point layer on each map
+update, which at 10,000 points costs seconds in a software-rendered browser."""
+MAX_RASTER_SIDE_PX: Final = 4096
+MAX_RASTER_ZOOM: Final = 10
+TILE_SIZE_PX: Final = 256
+RASTER_DOT_PX: Final = 2
+RIM_RGBA: Final = (40, 40, 40, 255)
+RASTER_PAD_DEG: Final = 0.5
+MERCATOR_MAX_LAT_DEG: Final = 85.05112878
+HALF_TURN_DEG: Final = 180.0
 
 MAX_DISPLAY_CHARS: Final = 300
 """Text from data longer than this is cut (with an ellipsis) in tooltips and labels; the data and
@@ -278,6 +294,79 @@ def strike_layers(url: str) -> list[pdk.Layer]:
             pickable=True,
         ),
     ]
+
+
+def strike_raster(strikes: gpd.GeoDataFrame) -> tuple[bytes, list[float]]:
+    """Draw many strikes into one transparent Web Mercator PNG; return it and its lon/lat bounds.
+
+    Each strike is a dot of its attribution colour (stronger attributions drawn last, on top)
+    with a dark rim. The image covers the strikes' extent, at most `MAX_RASTER_SIDE_PX` on its
+    longer side and never finer than zoom level `MAX_RASTER_ZOOM`.
+    """
+    lon = strikes.geometry.x.to_numpy()
+    lat = np.clip(strikes.geometry.y.to_numpy(), -MERCATOR_MAX_LAT_DEG, MERCATOR_MAX_LAT_DEG)
+    west = max(float(lon.min()) - RASTER_PAD_DEG, -HALF_TURN_DEG)
+    east = min(float(lon.max()) + RASTER_PAD_DEG, HALF_TURN_DEG)
+    south = max(float(lat.min()) - RASTER_PAD_DEG, -MERCATOR_MAX_LAT_DEG)
+    north = min(float(lat.max()) + RASTER_PAD_DEG, MERCATOR_MAX_LAT_DEG)
+    top, bottom = _mercator_y(np.array([north, south]))
+    width_rad, height = np.radians(east - west), top - bottom
+    px_per_rad = min(
+        MAX_RASTER_SIDE_PX / max(width_rad, height),
+        TILE_SIZE_PX * 2**MAX_RASTER_ZOOM / (2 * np.pi),
+    )
+    width_px = max(1, int(np.ceil(width_rad * px_per_rad)))
+    height_px = max(1, int(np.ceil(height * px_per_rad)))
+    pad = RASTER_DOT_PX + 1
+    x = np.round(np.radians(lon - west) * px_per_rad).astype(np.int64) + pad
+    y = np.round((top - _mercator_y(lat)) * px_per_rad).astype(np.int64) + pad
+    padded_width = width_px + 2 * pad
+    canvas = np.zeros((height_px + 2 * pad) * padded_width, dtype=np.uint32)
+    pixel = y * padded_width + x
+    order = {a: i for i, a in enumerate(reversed(ATTRIBUTIONS))}  # weakest first
+    rank = strikes["attribution"].map(order).fillna(0).to_numpy()
+    _stamp(canvas, pixel, padded_width, RASTER_DOT_PX + 1, RIM_RGBA)
+    for status in sorted(order, key=order.__getitem__):
+        chosen = pixel[rank == order[status]]
+        _stamp(canvas, chosen, padded_width, RASTER_DOT_PX, (*ATTRIBUTION_COLOURS[status], 255))
+    rgba = canvas.view(np.uint8).reshape(height_px + 2 * pad, padded_width, 4)
+    buffer = io.BytesIO()
+    Image.fromarray(rgba[pad:-pad, pad:-pad], mode="RGBA").save(buffer, format="PNG")
+    return buffer.getvalue(), [west, south, east, north]
+
+
+def _stamp(
+    canvas: npt.NDArray[np.uint32],
+    pixel: npt.NDArray[np.int64],
+    row_px: int,
+    radius: int,
+    rgba: tuple[int, int, int, int],
+) -> None:
+    """Paint a disk of `radius` px around each pixel index of a flat RGBA (uint32) canvas."""
+    value = np.frombuffer(bytes(rgba), dtype=np.uint32)[0]
+    offsets = [
+        dy * row_px + dx
+        for dy in range(-radius, radius + 1)
+        for dx in range(-radius, radius + 1)
+        if dx * dx + dy * dy <= radius * radius
+    ]
+    for offset in offsets:
+        canvas[pixel + offset] = value
+
+
+def _mercator_y(lat_deg: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    y: npt.NDArray[np.float64] = np.log(np.tan(np.pi / 4 + np.radians(lat_deg) / 2))
+    return y
+
+
+def strike_raster_layer(url: str, bounds: list[float]) -> pdk.Layer:
+    """Many strikes as one image (see `strike_raster`): cheap to redraw whatever their number."""
+    return pdk.Layer(
+        "BitmapLayer",
+        id="strikes-raster",
+        image=pdk.types.String(url),
+        bounds=bounds,
+    )
 
 
 def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> list[pdk.Layer]:

@@ -1,0 +1,186 @@
+"""Load test: many browser sessions on one server move their sliders; each must see its own rings.
+
+Loopback only, bounded in sessions and time. Every round presses a key in every session first
+(so the server runs their reruns concurrently), then waits for each session's repaint.
+
+Run: `.venv/bin/python bench/load_test.py [SESSIONS] [SECONDS]` (default 20 sessions, 60 s).
+Prints a Markdown table for docs/BENCHMARKS.md; exits 1 when a check fails.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright
+
+from tools.browser import (
+    Server,
+    last_key_ms,
+    last_paint_ms,
+    launch_chromium,
+    open_app,
+    streamlit_server,
+    wait_for_quiet,
+)
+
+START_KM = 500
+STEP_KM = 10
+SETTLE_S = 30.0
+LOG_ERRORS = ("Traceback", "Error", "Exception")
+
+
+@dataclass
+class Session:
+    """One browser session, the max range it should show, and its measured latencies."""
+
+    page: Any
+    expected_km: int
+    latencies_ms: list[float] = field(default_factory=list)
+
+    def thumb(self) -> Any:
+        widget = self.page.locator("[data-testid=stSlider]").filter(has_text="Max range (km)")
+        return widget.locator("input[type=range]")
+
+
+@dataclass
+class Report:
+    """What the load test measured and whether every check passed."""
+
+    sessions: int
+    seconds: float
+    moves: int
+    latencies_ms: list[float]
+    rss_baseline_mib: float
+    rss_peak_mib: float
+    rss_after_mib: float
+    failures: list[str]
+
+    def table(self) -> str:
+        ordered = sorted(self.latencies_ms)
+        p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+        return "\n".join(
+            [
+                "| sessions | duration s | slider moves | moves/s | p50 ms | p95 ms "
+                "| server RSS baseline / peak / after close, MiB | checks |",
+                "|---|---|---|---|---|---|---|---|",
+                f"| {self.sessions} | {self.seconds:.0f} | {self.moves} "
+                f"| {self.moves / self.seconds:.1f} | {statistics.median(ordered):.0f} "
+                f"| {p95:.0f} | {self.rss_baseline_mib:.0f} / {self.rss_peak_mib:.0f} / "
+                f"{self.rss_after_mib:.0f} | {'all passed' if not self.failures else 'FAILED'} |",
+            ]
+        )
+
+
+def run(server: Server, browser: Any, sessions: int, seconds: float) -> Report:
+    """Drive `sessions` sessions for `seconds`, then check each one's rings and the server."""
+    baseline = server.rss_mib()
+    peak = baseline
+    opened = [
+        Session(
+            open_app(
+                browser, f"{server.url}/?max_km={START_KM + STEP_KM * i}", width=1000, height=800
+            ),
+            START_KM + STEP_KM * i,
+        )
+        for i in range(sessions)
+    ]
+    for session in opened:
+        session.thumb().focus()
+    moves, rounds = 0, 0
+    deadline = time.monotonic() + seconds
+    started = time.monotonic()
+    while time.monotonic() < deadline:
+        key = "ArrowRight" if rounds % 2 == 0 else "ArrowLeft"
+        for session in opened:
+            session.page.keyboard.press(key)
+            session.expected_km += STEP_KM if key == "ArrowRight" else -STEP_KM
+        for session in opened:
+            wait_for_quiet(session.page, timeout_ms=120_000)
+            session.latencies_ms.append(last_paint_ms(session.page) - last_key_ms(session.page))
+        moves += sessions
+        rounds += 1
+        peak = max(peak, server.rss_mib())
+    elapsed = time.monotonic() - started
+    failures = [f for session in opened for f in check(session)]
+    for session in opened:
+        session.page.close()
+    after = settle(server, baseline)
+    log = server.log.read_text()
+    failures += [
+        f"server log: {line}"
+        for line in log.splitlines()
+        if any(word in line for word in LOG_ERRORS)
+    ]
+    return Report(
+        sessions,
+        elapsed,
+        moves,
+        [x for s in opened for x in s.latencies_ms],
+        baseline,
+        peak,
+        after,
+        failures,
+    )
+
+
+def check(session: Session) -> list[str]:
+    """The slider, the URL and the downloaded rings all show this session's own value."""
+    failures = []
+    value = int(session.thumb().input_value())
+    if value != session.expected_km:
+        failures.append(f"slider shows {value}, expected {session.expected_km}")
+    with session.page.expect_download() as download:
+        session.page.get_by_role("button", name="rings.geojson").click()
+    rings = json.loads(Path(download.value.path()).read_text())
+    drawn = rings["metadata"]["parameters"]["max_range_km"]
+    if drawn != session.expected_km:
+        failures.append(f"rings.geojson has max {drawn}, expected {session.expected_km}")
+    radii = {
+        f["properties"]["radius_km"]
+        for f in rings["features"]
+        if f["properties"]["kind"] == "max_ring"
+    }
+    if radii != {session.expected_km}:
+        failures.append(f"max rings of {radii}, expected {session.expected_km}")
+    return failures
+
+
+def settle(server: Server, baseline: float) -> float:
+    """Wait (bounded) for the server's memory to stop falling after the sessions closed."""
+    deadline = time.monotonic() + SETTLE_S
+    previous = server.rss_mib()
+    while time.monotonic() < deadline:
+        time.sleep(2.0)
+        current = server.rss_mib()
+        if current >= previous - 1.0 or current <= baseline:
+            return current
+        previous = current
+    return previous
+
+
+def main(sessions: int, seconds: float) -> int:
+    with streamlit_server() as server, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        # one warm-up session so the baseline includes the loaded data and caches
+        open_app(browser, server.url).close()
+        report = run(server, browser, sessions, seconds)
+        browser.close()
+    print(report.table())
+    for failure in report.failures:
+        print("FAILED:", failure)
+    return 1 if report.failures else 0
+
+
+if __name__ == "__main__":
+    arguments = [float(a) for a in sys.argv[1:]]
+    sys.exit(
+        main(int(arguments[0]) if arguments else 20, arguments[1] if len(arguments) > 1 else 60.0)
+    )

@@ -1,0 +1,203 @@
+"""Hostile and broken input: a clear message, good rows kept, the app usable, no text as HTML."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+from hostile_corpus import (
+    DATA,
+    EXPRESSION,
+    FORMULA,
+    HTML,
+    IMAGE,
+    STATIC_CASES,
+    TEN_MB,
+    Case,
+    write_generated,
+)
+from streamlit.testing.v1 import AppTest
+
+from mapviz.analysis import Params
+from mapviz.deck import MAX_DISPLAY_CHARS, strike_records
+from mapviz.errors import MapvizError
+from mapviz.export import build_layers, csv_bytes, kml_bytes
+from mapviz.loaders import read_strikes
+
+APP = str(Path(__file__).parents[1] / "app.py")
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Case]]:
+    folder = tmp_path_factory.mktemp("hostile")
+    return folder, write_generated(folder)
+
+
+def path_of(case: Case, folder: Path) -> Path:
+    return DATA / case.name if (DATA / case.name).exists() else folder / case.name
+
+
+def all_cases(folder: Path, generated_cases: list[Case]) -> list[tuple[Case, Path]]:
+    return [(c, path_of(c, folder)) for c in [*STATIC_CASES, *generated_cases]]
+
+
+def test_every_case_reads_as_expected(generated: tuple[Path, list[Case]]) -> None:
+    folder, cases = generated
+    for case, path in all_cases(folder, cases):
+        if case.kept is None:
+            with pytest.raises(MapvizError, match=case.message) as info:
+                read_strikes(path)
+            assert case.name in str(info.value)
+            continue
+        result = read_strikes(path)
+        assert len(result.strikes) == case.kept, case.name
+        if case.message:
+            assert any(case.message in p.message for p in result.problems), case.name
+
+
+def test_text_from_data_is_kept_exactly(generated: tuple[Path, list[Case]]) -> None:
+    folder, _ = generated
+    strikes = read_strikes(folder / "hostile_text.csv").strikes
+    assert strikes["place"].tolist() == [HTML, IMAGE]
+    assert strikes["target"].iloc[0] == FORMULA
+    assert strikes["weapon"].tolist() == [EXPRESSION, "@@#GL.ONE"]
+    assert strikes["id"].tolist() == ["h1", "@@type"]
+    long_place = read_strikes(folder / "long_line.csv").strikes["place"].iloc[0]
+    assert len(long_place) == TEN_MB  # nothing lost in the data
+
+
+def test_property_keys_from_data_never_reach_the_strike_columns(
+    generated: tuple[Path, list[Case]],
+) -> None:
+    folder, _ = generated
+    strikes = read_strikes(folder / "hostile_keys.geojson").strikes
+    assert "@@type" not in strikes.columns
+    assert strikes["place"].iloc[0] == EXPRESSION
+
+
+def test_exports_neutralise_formulas_and_markup(generated: tuple[Path, list[Case]]) -> None:
+    folder, _ = generated
+    layers = build_layers(read_strikes(folder / "hostile_text.csv").strikes, Params())
+    table = pd.read_csv(io.BytesIO(csv_bytes(layers["strikes"])))
+    assert table["target"].iloc[0] == "'" + FORMULA
+    assert table["target"].iloc[1].startswith("'+cmd")
+    assert table["casualties"].iloc[1] == "'-1+1"
+    kml = kml_bytes(layers).decode()
+    assert HTML not in kml
+    assert IMAGE not in kml
+    assert "&lt;script&gt;" in kml
+
+
+def test_display_text_is_short_and_inert(generated: tuple[Path, list[Case]]) -> None:
+    folder, _ = generated
+    records = strike_records(read_strikes(folder / "long_line.csv").strikes)
+    assert len(records[0]["tt"]) < 2 * MAX_DISPLAY_CHARS + 200
+    hostile = strike_records(read_strikes(folder / "hostile_text.csv").strikes)
+    assert "Weapon: @\u200b@=constructor" in hostile[0]["tt"]
+
+
+def run_upload(path: Path) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=180)
+    at.run()
+    at.file_uploader[0].upload(path.name, path.read_bytes(), "application/octet-stream")
+    at.run()
+    return at
+
+
+def strings(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, dict):
+        return [s for v in value.values() for s in strings(v)]
+    if isinstance(value, list):
+        return [s for v in value for s in strings(v)]
+    return []
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "binary_junk.csv",
+        "truncated.geojson",
+        "bad_rows.csv",
+        "hostile_text.csv",
+        "wide.csv",
+        "long_line.csv",
+        "hostile_keys.geojson",
+        "mixed_geometries.geojson",
+    ],
+)
+def test_the_app_stays_usable_after_each_file(
+    generated: tuple[Path, list[Case]], name: str
+) -> None:
+    folder, cases = generated
+    case = next(c for c in [*STATIC_CASES, *cases] if c.name == name)
+    at = run_upload(path_of(case, folder))
+    assert not at.exception, [e.value for e in at.exception]
+    spec = json.loads(str(at.get("deck_gl_json_chart")[0].proto.json))
+    assert any(layer["id"] == "range-rings" for layer in spec["layers"])
+    # no text from data in the spec starts with "@@" (deck.gl would evaluate it)
+    ours = {"@@type", "@@="}
+    for text in strings(spec):
+        assert not text.startswith("@@") or any(text.startswith(o) for o in ours), text
+    captions = " ".join(c.value for c in at.caption)
+    if case.kept is None:
+        assert any("could not be read" in e.value for e in at.sidebar.error)
+        assert "5 strike reports match" in captions  # the shipped reports stay
+    else:
+        assert f"{case.kept} strike reports match" in captions
+    # the same page keeps working: a slider still moves the rings
+    at.slider(key="max_km").set_value(900).run()
+    assert not at.exception
+
+
+# Hostile link parameters: (query, part of the note shown, slider values after)
+HOSTILE_LINKS = [
+    ({"min_km": "-50"}, "min_km=-50: not a number from 0 to 5000; ignored", (380, 800)),
+    ({"max_km": "999999"}, "max_km=999999: not a number from 10 to 5000; ignored", (380, 800)),
+    ({"max_km": "nan"}, "max_km=nan: not a number from 10 to 5000; ignored", (380, 800)),
+    ({"foo": "bar"}, "unknown parameter foo=bar: ignored and removed", (380, 800)),
+    (
+        {"file": "/etc/passwd"},
+        "unknown parameter file=/etc/passwd: ignored and removed",
+        (380, 800),
+    ),
+    ({"custom": "x" * 5000}, "custom: longer than 4000 characters; ignored", (380, 800)),
+]
+
+
+@pytest.mark.parametrize(("query", "note", "sliders"), HOSTILE_LINKS)
+def test_hostile_link_parameters_are_ignored_with_a_note(
+    query: dict[str, str], note: str, sliders: tuple[int, int]
+) -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    for key, value in query.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("could not be used" in w.value for w in at.warning)
+    assert any(note in t.value for t in at.text)
+    assert (at.slider(key="min_km").value, at.slider(key="max_km").value) == sliders
+
+
+def test_min_above_max_in_a_link_draws_only_the_max_ring() -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["min_km"] = "900"
+    at.query_params["max_km"] = "800"
+    at.run()
+    assert any("is not below max range" in w.value for w in at.warning)
+    spec = json.loads(str(at.get("deck_gl_json_chart")[0].proto.json))
+    rings = next(layer for layer in spec["layers"] if layer["id"] == "range-rings")
+    assert {ring["tt"].split(": ")[1] for ring in rings["data"]} == {"800 km geodesic ring"}
+
+
+def test_malformed_launch_points_in_a_link_are_reported() -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["custom"] = f"name={IMAGE},lat=abc,lon=1\nname=ok,lat=50,lon=36"
+    at.run()
+    assert any("Line 1 of your launch points was not used" in w.value for w in at.sidebar.warning)
+    assert not at.exception
