@@ -28,6 +28,7 @@ from playwright.sync_api import sync_playwright
 
 from tools.browser import (
     ROOT,
+    close_app,
     last_key_ms,
     last_paint_ms,
     launch_chromium,
@@ -44,7 +45,7 @@ MINIMAL_APP = ROOT / "bench" / "minimal_app.py"
 def first_paint_ms(browser: Any, url: str) -> float:
     page = open_app(browser, url)
     painted = last_paint_ms(page)
-    page.close()
+    close_app(page)
     return painted
 
 
@@ -58,7 +59,7 @@ def slider_latencies_ms(browser: Any, url: str) -> list[float]:
         page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
         wait_for_quiet(page)
         latencies.append(last_paint_ms(page) - last_key_ms(page))
-    page.close()
+    close_app(page)
     return latencies
 
 

@@ -23,6 +23,7 @@ from playwright.sync_api import sync_playwright
 
 from tools.browser import (
     Server,
+    close_app,
     last_key_ms,
     last_paint_ms,
     launch_chromium,
@@ -80,7 +81,11 @@ class Report:
 
 
 def run(server: Server, browser: Any, sessions: int, seconds: float) -> Report:
-    """Drive `sessions` sessions for `seconds`, then check each one's rings and the server."""
+    """Drive `sessions` sessions for `seconds`, then check each one's rings and the server.
+
+    One session is opened and closed first, so the baseline includes the loaded data and caches.
+    """
+    close_app(open_app(browser, server.url))
     baseline = server.rss_mib()
     peak = baseline
     opened = [
@@ -111,7 +116,7 @@ def run(server: Server, browser: Any, sessions: int, seconds: float) -> Report:
     elapsed = time.monotonic() - started
     failures = [f for session in opened for f in check(session)]
     for session in opened:
-        session.page.close()
+        close_app(session.page)
     after = settle(server, baseline)
     log = server.log.read_text()
     failures += [

@@ -16,6 +16,7 @@ import pytest
 from PIL import Image
 
 from tools.browser import (
+    close_app,
     launch_chromium,
     map_canvas,
     open_app,
@@ -70,7 +71,7 @@ def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
     assert mask(image, BLUE).sum() > 300  # min rings
     assert mask(image, (236, 234, 226), 4).sum() > 10_000  # Natural Earth land
     assert mask(image, (214, 230, 240), 4).sum() > 1_000  # sea (Black Sea, Sea of Azov)
-    page.close()
+    close_app(page)
 
 
 def test_slider_key_press_moves_the_ring(server: str, browser: Any) -> None:
@@ -87,7 +88,7 @@ def test_slider_key_press_moves_the_ring(server: str, browser: Any) -> None:
     moved = np.logical_xor(before, after).sum()
     assert moved > 500, moved
     assert "max_km=1000" in page.url
-    page.close()
+    close_app(page)
 
 
 def test_shared_url_reopens_the_same_map(server: str, browser: Any) -> None:
@@ -99,8 +100,8 @@ def test_shared_url_reopens_the_same_map(server: str, browser: Any) -> None:
     a, b = mask(pixels(first), VERMILLION), mask(pixels(second), VERMILLION)
     assert a.sum() > 100
     assert np.logical_xor(a, b).sum() < 0.05 * a.sum()
-    first.close()
-    second.close()
+    close_app(first)
+    close_app(second)
 
 
 def test_tooltip_shows_hostile_text_as_text(server: str, browser: Any, tmp_path: Path) -> None:
@@ -124,7 +125,7 @@ def test_tooltip_shows_hostile_text_as_text(server: str, browser: Any, tmp_path:
     assert HOSTILE in tooltip.inner_text()
     assert tooltip.locator("img").count() == 0
     assert dialogs == []
-    page.close()
+    close_app(page)
 
 
 def test_bad_upload_shows_its_error_and_the_map_stays(server: str, browser: Any) -> None:
@@ -136,7 +137,7 @@ def test_bad_upload_shows_its_error_and_the_map_stays(server: str, browser: Any)
     page.get_by_text("8 rows of your file were not used").wait_for(timeout=20_000)
     page.get_by_role("tab", name="Map").click()
     assert mask(pixels(page), VERMILLION).sum() > 100
-    page.close()
+    close_app(page)
 
 
 def test_hypothetical_label_is_visible_in_the_indo_pacific_view(server: str, browser: Any) -> None:
@@ -144,7 +145,7 @@ def test_hypothetical_label_is_visible_in_the_indo_pacific_view(server: str, bro
     image = pixels(page)
     assert mask(image, HYPOTHETICAL_TEXT, 25).sum() > 50  # the HYPOTHETICAL text labels
     assert mask(image, (204, 121, 167), 25).sum() > 50  # the dashed purple outlines
-    page.close()
+    close_app(page)
 
 
 def test_download_arrives_with_current_rings(server: str, browser: Any) -> None:
@@ -156,7 +157,7 @@ def test_download_arrives_with_current_rings(server: str, browser: Any) -> None:
     assert document["metadata"]["parameters"]["max_range_km"] == 900
     kinds = {f["properties"]["kind"] for f in document["features"]}
     assert {"min_ring", "max_ring", "band"} <= kinds
-    page.close()
+    close_app(page)
 
 
 def test_no_request_leaves_the_machine(server: str, browser: Any) -> None:
@@ -167,4 +168,4 @@ def test_no_request_leaves_the_machine(server: str, browser: Any) -> None:
         on_request=lambda request: hosts.add(request.url.split("/")[2]),
     )
     assert hosts == {server.split("/")[2]}, hosts
-    page.close()
+    close_app(page)

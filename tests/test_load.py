@@ -22,4 +22,6 @@ def test_concurrent_sessions_each_see_their_own_rings() -> None:
         browser.close()
     assert report.failures == []
     assert report.moves >= 8
-    assert report.rss_after_mib < report.rss_peak_mib + 1
+    # memory held by the sessions is given back: at most half the growth remains
+    growth = report.rss_peak_mib - report.rss_baseline_mib
+    assert report.rss_after_mib <= report.rss_baseline_mib + 0.5 * growth + 20

@@ -160,13 +160,12 @@ def open_app(
     """Open the app in a fresh browser context and wait for the map to be drawn.
 
     A fresh context has an empty cache and storage, like a new browser; it carries the websocket
-    probe. Closing the page closes the context.
+    probe. Close it with `close_app`.
     """
     context = browser.new_context(
         viewport={"width": width, "height": height}, accept_downloads=True
     )
     page = context.new_page()
-    page.on("close", lambda _: context.close())
     page.add_init_script(WEBSOCKET_PROBE)
     if on_request is not None:
         page.on("request", on_request)
@@ -175,6 +174,11 @@ def open_app(
     page.wait_for_selector("canvas", timeout=60_000)
     wait_for_quiet(page)
     return page
+
+
+def close_app(page: Any) -> None:
+    """Close a page opened by `open_app`, with its browser context."""
+    page.context.close()
 
 
 def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_000) -> float:
