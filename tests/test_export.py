@@ -257,3 +257,14 @@ def test_no_sites_still_exports(metadata: dict[str, Any]) -> None:
     doc = json.loads(geojson_bytes(layers["strikes"], layer="strikes", metadata=metadata))
     assert doc["features"][0]["properties"]["nearest_km"] is None
     assert not math.isnan(len(doc["features"]))
+
+
+def test_text_with_line_breaks_survives_the_geojson_writer(tmp_path: Path) -> None:
+    strikes = reference_strikes()
+    strikes.loc[0, "place"] = "line one\nline two\u2028three \"quoted\" \\ back"
+    layers = build_layers(strikes, Params(sites=DEFAULT_SITES))
+    path = tmp_path / "strikes.geojson"
+    path.write_bytes(geojson_bytes(layers["strikes"], layer="strikes", metadata={"m": 1}))
+    document = json.loads(path.read_text())
+    assert len(document["features"]) == 5
+    assert read_strikes(path).strikes["place"].iloc[0] == strikes.loc[0, "place"]

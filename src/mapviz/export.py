@@ -124,9 +124,9 @@ def build_layers(strikes: gpd.GeoDataFrame, params: Params) -> dict[str, gpd.Geo
 def _export_form(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Return a copy in RFC 7946 form, with dates as ISO 8601 text and no NaN."""
     out = frame.copy()
-    out["geometry"] = [
-        export_geometry(g) if isinstance(g, Polygon | MultiPolygon) else g for g in out.geometry
-    ]
+    areas = out.geometry.geom_type.isin(["Polygon", "MultiPolygon"]).to_numpy()
+    if areas.any():
+        out.loc[areas, out.geometry.name] = [export_geometry(g) for g in out.geometry[areas]]
     for column in out.columns:
         if pd.api.types.is_datetime64_any_dtype(out[column]):
             out[column] = out[column].dt.strftime("%Y-%m-%d").astype(object)
@@ -142,7 +142,14 @@ def _write_vector(frame: gpd.GeoDataFrame, target: str | io.BytesIO, **options: 
 
 
 def geojson_bytes(frame: gpd.GeoDataFrame, *, layer: str, metadata: Mapping[str, object]) -> bytes:
-    """Return one layer as an RFC 7946 FeatureCollection with a `metadata` member."""
+    """Return one layer as an RFC 7946 FeatureCollection with a `metadata` member.
+
+    Point layers are written directly (points need no winding or antimeridian handling, and
+    this is several times faster than GDAL for 100,000 strikes); other layers by GDAL with
+    RFC7946=YES.
+    """
+    if len(frame) and bool((frame.geometry.geom_type == "Point").all()):
+        return _points_geojson(frame, layer=layer, metadata=metadata)
     buffer = io.BytesIO()
     _write_vector(
         _export_form(frame),
@@ -155,6 +162,34 @@ def geojson_bytes(frame: gpd.GeoDataFrame, *, layer: str, metadata: Mapping[str,
         FOREIGN_MEMBERS_COLLECTION=json.dumps({"metadata": metadata}, ensure_ascii=False),
     )
     return buffer.getvalue()
+
+
+def _points_geojson(
+    frame: gpd.GeoDataFrame, *, layer: str, metadata: Mapping[str, object]
+) -> bytes:
+    export = _export_form(frame)
+    table = pd.DataFrame(export.drop(columns=export.geometry.name))
+    # pandas writes one JSON object per line (NaN as null, text escaped); split on "\n" only,
+    # since escaped text never holds a raw newline but may hold other line separators.
+    properties = table.to_json(orient="records", lines=True, force_ascii=False).split("\n")
+    lon = np.round(export.geometry.x.to_numpy(), COORDINATE_DECIMALS).tolist()
+    lat = np.round(export.geometry.y.to_numpy(), COORDINATE_DECIMALS).tolist()
+    features = ",\n".join(
+        f'{{"type":"Feature","properties":{p},"geometry":{{"type":"Point",'
+        f'"coordinates":[{x!r},{y!r}]}}}}'
+        for p, x, y in zip(properties, lon, lat, strict=False)
+    )
+    head = json.dumps(
+        {
+            "type": "FeatureCollection",
+            "name": layer,
+            "metadata": metadata,
+            "bbox": [min(lon), min(lat), max(lon), max(lat)],
+        },
+        ensure_ascii=False,
+        allow_nan=False,
+    )
+    return (head[:-1] + ',"features":[\n' + features + "\n]}").encode("utf-8")
 
 
 ZIP_README: Final = """mapviz export
