@@ -261,7 +261,7 @@ def test_no_sites_still_exports(metadata: dict[str, Any]) -> None:
 
 def test_text_with_line_breaks_survives_the_geojson_writer(tmp_path: Path) -> None:
     strikes = reference_strikes()
-    strikes.loc[0, "place"] = "line one\nline two\u2028three \"quoted\" \\ back"
+    strikes.loc[0, "place"] = 'line one\nline two\u2028three "quoted" \\ back'
     layers = build_layers(strikes, Params(sites=DEFAULT_SITES))
     path = tmp_path / "strikes.geojson"
     path.write_bytes(geojson_bytes(layers["strikes"], layer="strikes", metadata={"m": 1}))

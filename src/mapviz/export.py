@@ -25,7 +25,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
-from shapely.geometry import MultiPolygon, Polygon
 
 from mapviz import __version__
 from mapviz.analysis import Params, filter_strikes, measure
