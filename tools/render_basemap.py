@@ -18,10 +18,11 @@ import numpy as np
 from PIL import Image, ImageDraw
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
+from mapviz.deck import MERCATOR_MAX_LAT_DEG as MERCATOR_MAX_LAT
+
 ROOT = Path(__file__).resolve().parents[1]
 BASEMAP = ROOT / "static" / "basemap"
 VECTORS = ROOT / "data" / "naturalearth"
-MERCATOR_MAX_LAT = 85.05112878
 SUPERSAMPLE = 2
 SEA = (214, 230, 240)
 LAND = (236, 234, 226)

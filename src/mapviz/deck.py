@@ -25,6 +25,7 @@ from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import MultiPolygon, Polygon
 
 from mapviz.model import ATTRIBUTIONS
+from mapviz.units import FULL_TURN_DEG, HALF_TURN_DEG
 
 # Okabe-Ito colour-blind-safe palette (RGB)
 BLUE: Final = (0, 114, 178)
@@ -57,7 +58,7 @@ RASTER_DOT_PX: Final = 2
 RIM_RGBA: Final = (40, 40, 40, 255)
 RASTER_PAD_DEG: Final = 0.5
 MERCATOR_MAX_LAT_DEG: Final = 85.05112878
-HALF_TURN_DEG: Final = 180.0
+LABEL_STACK_PX: Final = 30
 
 MAX_DISPLAY_CHARS: Final = 300
 """Text from data longer than this is cut (with an ellipsis) in tooltips and labels; the data and
@@ -443,13 +444,19 @@ def deployment_layers(areas: gpd.GeoDataFrame, url: str) -> list[pdk.Layer]:
 
     The polygons come from `url` (a static file of `deployment_records`); labels are inline.
     """
-    labels = [
-        {
-            "p": [round(row.reference_lon, 4), round(row.reference_lat, 4)],
-            "t": f"HYPOTHETICAL\n{row.system.split(' (')[0]}",
-        }
-        for row in areas.itertuples()
-    ]
+    labels = []
+    seen: dict[tuple[float, float], int] = {}
+    for row in areas.itertuples():
+        point = (round(row.reference_lon, 4), round(row.reference_lat, 4))
+        stacked = seen.get(point, 0)  # areas around the same place: stack their labels
+        seen[point] = stacked + 1
+        labels.append(
+            {
+                "p": list(point),
+                "t": inert(f"HYPOTHETICAL\n{row.system.split(' (')[0]}"),
+                "o": [0, LABEL_STACK_PX * stacked],
+            }
+        )
     return [
         pdk.Layer(
             "PolygonLayer",
@@ -471,6 +478,7 @@ def deployment_layers(areas: gpd.GeoDataFrame, url: str) -> list[pdk.Layer]:
             data=labels,
             get_position="p",
             get_text="t",
+            get_pixel_offset="o",
             get_color=[120, 40, 100],
             get_size=13,
             font_weight=700,
@@ -495,11 +503,18 @@ def basemap_layers() -> list[pdk.Layer]:
     layers = [
         pdk.Layer(
             "BitmapLayer",
-            id=f"basemap-{entry['name']}",
+            id=f"basemap-{entry['name']}{'' if shift == 0 else f'-{shift:+.0f}'}",
             image=pdk.types.String(BASEMAP_URL.format(name=entry["image"])),
-            bounds=entry["bounds"],
+            bounds=[
+                entry["bounds"][0] + shift,
+                entry["bounds"][1],
+                entry["bounds"][2] + shift,
+                entry["bounds"][3],
+            ],
         )
         for entry in basemap_images()
+        # the world image again east and west of itself, so views across 180 stay covered
+        for shift in ((0.0, -FULL_TURN_DEG, FULL_TURN_DEG) if entry["name"] == "world" else (0.0,))
     ]
     layers.append(
         pdk.Layer(
