@@ -2,8 +2,10 @@
 
 A raster basemap costs the browser one textured quad per frame, whatever the map shows; vector
 GeoJSON layers of the same data cost seconds per update under software WebGL (SwiftShader), see
-docs/BENCHMARKS.md. Run by a maintainer: `python tools/render_basemap.py`; the images are
-committed with their checksums in data/README.md.
+docs/BENCHMARKS.md. The images are kept small (world at zoom-3 pixel size, the theatre at zoom 7)
+because every browser tab holds them as textures. Run by a maintainer:
+`python tools/render_basemap.py`; the images are committed with their checksums in
+data/README.md.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
 from mapviz.deck import MERCATOR_MAX_LAT_DEG as MERCATOR_MAX_LAT
@@ -28,12 +30,16 @@ SEA = (214, 230, 240)
 LAND = (236, 234, 226)
 BORDER = (120, 120, 120)
 OBLAST = (175, 175, 175)
+LABEL = (90, 90, 90)
+LABEL_PX = 11
+"""Country names are drawn into the images: a text layer costs the browser work on every map
+update, an image none."""
 
 # name: (west, south, east, north, zoom level whose pixel size the image matches, oblast lines)
 IMAGES = {
-    "world": (-180.0, -MERCATOR_MAX_LAT, 180.0, MERCATOR_MAX_LAT, 4, False),
-    "theatre": (20.0, 40.0, 50.0, 60.0, 8, True),
-    "indo_pacific": (110.0, -25.0, 155.0, 40.0, 6, False),
+    "world": (-180.0, -MERCATOR_MAX_LAT, 180.0, MERCATOR_MAX_LAT, 3, False),
+    "theatre": (20.0, 40.0, 50.0, 60.0, 7, True),
+    "indo_pacific": (110.0, -25.0, 155.0, 40.0, 5, False),
 }
 
 
@@ -73,6 +79,22 @@ def render(name: str) -> dict[str, object]:
             draw.line(pixels(line.coords), fill=OBLAST, width=SUPERSAMPLE)
     for line in _lines(gpd.read_file(VECTORS / "ne_admin0_boundaries.geojson", bbox=bbox).geometry):
         draw.line(pixels(line.coords), fill=BORDER, width=SUPERSAMPLE + 1)
+    labels = json.loads((BASEMAP / "ne_country_labels.json").read_text(encoding="utf-8"))
+    font = ImageFont.load_default(size=LABEL_PX * SUPERSAMPLE)
+    for label in labels:
+        lon, lat = label["p"]
+        if not (west <= lon <= east and south <= lat <= north):
+            continue
+        ((x, y),) = pixels([(lon, lat)])
+        draw.text(
+            (x, y),
+            label["t"],
+            fill=LABEL,
+            font=font,
+            anchor="mm",
+            stroke_width=SUPERSAMPLE,
+            stroke_fill=LAND,
+        )
     image = image.resize((width // SUPERSAMPLE, height // SUPERSAMPLE), Image.Resampling.LANCZOS)
     file_name = f"basemap_{name}.png"
     image.save(BASEMAP / file_name, optimize=True)

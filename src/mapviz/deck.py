@@ -497,10 +497,10 @@ def basemap_images() -> tuple[dict[str, Any], ...]:
 def basemap_layers() -> list[pdk.Layer]:
     """Return the offline Natural Earth basemap layers.
 
-    Web Mercator images (the world, then sharper regional ones) and country names, all fetched
-    once by the browser from static files.
+    Web Mercator images (the world, then sharper regional ones) with country names drawn in,
+    fetched once by the browser as static files.
     """
-    layers = [
+    return [
         pdk.Layer(
             "BitmapLayer",
             id=f"basemap-{entry['name']}{'' if shift == 0 else f'-{shift:+.0f}'}",
@@ -516,18 +516,6 @@ def basemap_layers() -> list[pdk.Layer]:
         # the world image again east and west of itself, so views across 180 stay covered
         for shift in ((0.0, -FULL_TURN_DEG, FULL_TURN_DEG) if entry["name"] == "world" else (0.0,))
     ]
-    layers.append(
-        pdk.Layer(
-            "TextLayer",
-            id="basemap-country-names",
-            data=BASEMAP_URL.format(name="ne_country_labels.json"),
-            get_position="p",
-            get_text="t",
-            get_size=11,
-            get_color=[90, 90, 90],
-        )
-    )
-    return layers
 
 
 class CompactDeck(pdk.Deck):  # type: ignore[misc]
