@@ -549,39 +549,22 @@ def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, P
             on_click="ignore",
             key=f"download_{name}",
         )
-    columns = st.columns(4)
-    columns[0].download_button(
-        "All layers (zip)",
-        data=lambda: zip_bytes(layer_set(), meta()),
-        file_name="mapviz_layers.zip",
-        mime="application/zip",
-        on_click="ignore",
-        key="download_zip",
-    )
-    columns[1].download_button(
-        "GeoPackage",
-        data=lambda: gpkg_bytes(layer_set(), meta()),
-        file_name="mapviz.gpkg",
-        mime="application/geopackage+sqlite3",
-        on_click="ignore",
-        key="download_gpkg",
-    )
-    columns[2].download_button(
-        "KML (Google Earth)",
-        data=lambda: kml_bytes(layer_set()),
-        file_name="mapviz.kml",
-        mime="application/vnd.google-earth.kml+xml",
-        on_click="ignore",
-        key="download_kml",
-    )
-    columns[3].download_button(
-        "Strike table (CSV)",
-        data=lambda: csv_bytes(layer_set()["strikes"]),
-        file_name="strikes.csv",
-        mime="text/csv",
-        on_click="ignore",
-        key="download_csv",
-    )
+    bundles = [
+        ("All layers (zip)", lambda: zip_bytes(layer_set(), meta()), "mapviz_layers.zip",
+         "application/zip", "download_zip"),
+        ("GeoPackage", lambda: gpkg_bytes(layer_set(), meta()), "mapviz.gpkg",
+         "application/geopackage+sqlite3", "download_gpkg"),
+        ("KML (Google Earth)", lambda: kml_bytes(layer_set()), "mapviz.kml",
+         "application/vnd.google-earth.kml+xml", "download_kml"),
+        ("Strike table (CSV)", lambda: csv_bytes(layer_set()["strikes"]), "strikes.csv",
+         "text/csv", "download_csv"),
+    ]  # fmt: skip
+    for column, (label, build, file_name, mime, key) in zip(
+        st.columns(len(bundles)), bundles, strict=True
+    ):
+        column.download_button(
+            label, data=build, file_name=file_name, mime=mime, on_click="ignore", key=key
+        )
 
 
 # --- other tabs ---------------------------------------------------------------------------------

@@ -181,6 +181,45 @@ def _ring_label_points(rings: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return labels
 
 
+def _labels(layer_id: str, data: object, **style: object) -> pdk.Layer:
+    """Return a text layer on a light box (SDF font settings would rebuild on every update)."""
+    return pdk.Layer(
+        "TextLayer",
+        id=layer_id,
+        data=data,
+        get_position="p",
+        get_text="t",
+        background=True,
+        get_background_color=[255, 255, 255, 200],
+        **style,
+    )
+
+
+def _dashed_paths(
+    layer_id: str,
+    data: object,
+    *,
+    colour: list[int],
+    width_px: float,
+    dash: list[int],
+    pickable: bool = False,
+) -> pdk.Layer:
+    """Return a path layer of dashed lines, widths in pixels."""
+    return pdk.Layer(
+        "PathLayer",
+        id=layer_id,
+        data=data,
+        get_path="path",
+        get_color=colour,
+        width_units=pdk.types.String("pixels"),
+        get_width=width_px,
+        get_dash_array=dash,
+        dash_justified=True,
+        extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+        pickable=pickable,
+    )
+
+
 def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
     """Bands (filled), min and max rings (outlined, labelled) and optional reach envelopes."""
     bands = [
@@ -217,18 +256,13 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
             get_width=2.5,
             pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            id="range-ring-labels",
-            data=_ring_label_points(rings),
-            get_position="p",
-            get_text="t",
+        _labels(
+            "range-ring-labels",
+            _ring_label_points(rings),
             get_color="c",
             get_size=13,
             get_pixel_offset=[0, -9],
             font_weight=700,
-            background=True,
-            get_background_color=[255, 255, 255, 200],
         ),
     ]
     if envelopes:
@@ -245,17 +279,12 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
             for ring in _rings_of(row.geometry)
         ]
         layers.append(
-            pdk.Layer(
-                "PathLayer",
-                id="reach-envelopes",
-                data=paths,
-                get_path="path",
-                get_color=list(MAX_RING_COLOUR),
-                width_units=pdk.types.String("pixels"),
-                get_width=1.5,
-                get_dash_array=[4, 4],
-                dash_justified=True,
-                extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+            _dashed_paths(
+                "reach-envelopes",
+                paths,
+                colour=list(MAX_RING_COLOUR),
+                width_px=1.5,
+                dash=[4, 4],
                 pickable=True,
             )
         )
@@ -383,17 +412,7 @@ def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> li
     ]
     circles = [{"path": _rings_of(ring)[0][0]} for ring in uncertainty_rings]
     return [
-        pdk.Layer(
-            "PathLayer",
-            id="site-uncertainty",
-            data=circles,
-            get_path="path",
-            get_color=[*BLACK, 160],
-            width_units=pdk.types.String("pixels"),
-            get_width=1,
-            get_dash_array=[2, 3],
-            extensions=[{"@@type": "PathStyleExtension", "dash": True}],
-        ),
+        _dashed_paths("site-uncertainty", circles, colour=[*BLACK, 160], width_px=1, dash=[2, 3]),
         pdk.Layer(
             "ScatterplotLayer",
             id="launch-sites",
@@ -407,17 +426,7 @@ def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> li
             line_width_min_pixels=2,
             pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            id="launch-site-labels",
-            data=points,
-            get_position="p",
-            get_text="t",
-            get_size=12,
-            get_pixel_offset=[0, 14],
-            background=True,
-            get_background_color=[255, 255, 255, 200],
-        ),
+        _labels("launch-site-labels", points, get_size=12, get_pixel_offset=[0, 14]),
     ]
 
 
@@ -472,18 +481,13 @@ def deployment_layers(areas: gpd.GeoDataFrame, url: str) -> list[pdk.Layer]:
             extensions=[{"@@type": "PathStyleExtension", "dash": True}],
             pickable=True,
         ),
-        pdk.Layer(
-            "TextLayer",
-            id="deployment-labels",
-            data=labels,
-            get_position="p",
-            get_text="t",
+        _labels(
+            "deployment-labels",
+            labels,
             get_pixel_offset="o",
             get_color=[120, 40, 100],
             get_size=13,
             font_weight=700,
-            background=True,
-            get_background_color=[255, 255, 255, 200],
         ),
     ]
 
