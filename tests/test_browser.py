@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import io
 import json
+import re
+import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
+from hostile_corpus import write_over_upload_cap
 from PIL import Image
 
 from tools.browser import (
@@ -30,6 +33,7 @@ skip_without_chromium()
 from playwright.sync_api import sync_playwright  # noqa: E402 - after the skip
 
 pytestmark = pytest.mark.browser
+CONFIG = Path(__file__).parents[1] / ".streamlit" / "config.toml"
 HOSTILE = "<img src=x onerror=alert(1)>"
 VERMILLION = (213, 94, 0)  # max ring
 BLUE = (0, 114, 178)  # min ring
@@ -168,4 +172,19 @@ def test_no_request_leaves_the_machine(server: str, browser: Any) -> None:
         on_request=lambda request: hosts.add(request.url.split("/")[2]),
     )
     assert hosts == {server.split("/")[2]}, hosts
+    close_app(page)
+
+
+def test_a_file_over_the_upload_cap_is_refused_and_the_map_stays(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    cap_mb = int(tomllib.loads(CONFIG.read_text())["server"]["maxUploadSize"])
+    big = write_over_upload_cap(tmp_path, cap_mb)
+    page = open_app(browser, server + "/?view=Kharkiv")
+    page.locator("input[type=file]").set_input_files(str(big))
+    error = page.get_by_text(re.compile(r"File must be .* or smaller"))
+    error.first.wait_for(timeout=30_000)
+    wait_for_quiet(page)
+    assert mask(pixels(page), VERMILLION).sum() > 100  # the map is still drawn
+    assert page.locator("[data-testid=stException]").count() == 0
     close_app(page)
