@@ -28,6 +28,7 @@ from mapviz.export import (
     zip_bytes,
 )
 from mapviz.geodesy import LonLat
+from mapviz.layers import RING_KINDS
 from mapviz.loaders import read_strikes
 from mapviz.model import STRIKE_COLUMNS
 from mapviz.reference import LaunchSite, launch_sites, reference_strikes
@@ -114,6 +115,7 @@ def test_rings_cross_the_antimeridian_and_contain_the_pole(
     assert shape(polar[0]["geometry"]).covers(Point(0.0, 90.0))
     assert shape(polar[0]["geometry"]).contains(Point(100.0, 89.9))
     kinds = {(f["properties"]["site_id"], f["properties"]["kind"]) for f in features}
+    assert {kind for _, kind in kinds} <= set(RING_KINDS)
     assert ("belgorod", "band") in kinds
     assert ("belgorod", "reach_from_some") in kinds
     radius = {

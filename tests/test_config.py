@@ -1,0 +1,25 @@
+"""The server configuration the README promises: safe defaults, stated upload cap."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+ROOT = Path(__file__).parents[1]
+CONFIG = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text())
+README = (ROOT / "README.md").read_text()
+
+
+def test_safe_defaults() -> None:
+    server = CONFIG["server"]
+    assert server["enableXsrfProtection"] is True
+    assert server["enableStaticServing"] is True
+    assert server["runOnSave"] is False
+    assert CONFIG["browser"]["gatherUsageStats"] is False
+    assert CONFIG["client"]["showErrorDetails"] == "none"  # no tracebacks shown to users
+
+
+def test_upload_cap_is_stated_in_the_readme() -> None:
+    cap_mb = CONFIG["server"]["maxUploadSize"]
+    assert f"server.maxUploadSize = {cap_mb}" in README
+    assert f"{cap_mb} MB" in README
