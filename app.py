@@ -21,7 +21,14 @@ import pandas as pd
 import streamlit as st
 
 from mapviz import __version__
-from mapviz.analysis import Filters, Params, filter_strikes, measure, ring_counts, site_distances_km
+from mapviz.analysis import (
+    Filters,
+    Params,
+    filter_strikes,
+    ring_counts,
+    site_distances_km,
+    with_distances,
+)
 from mapviz.deck import (
     ATTRIBUTION_COLOURS,
     HYPOTHETICAL_COLOUR,
@@ -575,8 +582,8 @@ def strike_table(selection: Selection, sites: tuple[LaunchSite, ...]) -> None:
     shown = selection.shown()
     matrix = selection.distances(sites)
     measured = pd.DataFrame(
-        measure(shown, sites, 0.0, 1.0, matrix_km=matrix).drop(
-            columns=["geometry", "within_min", "within_max", "in_band", "sources", "source_row"]
+        with_distances(shown, sites, matrix_km=matrix).drop(
+            columns=["geometry", "sources", "source_row"]
         )
     )
     if sites:

@@ -21,6 +21,7 @@ from PIL import Image, ImageDraw, ImageFont
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
 from mapviz.deck import MERCATOR_MAX_LAT_DEG as MERCATOR_MAX_LAT
+from mapviz.deck import mercator_y
 
 ROOT = Path(__file__).resolve().parents[1]
 BASEMAP = ROOT / "static" / "basemap"
@@ -43,13 +44,6 @@ IMAGES = {
 }
 
 
-def mercator_y(lat: np.ndarray) -> np.ndarray:
-    """Web Mercator y (unitless, 0 at the equator) of latitudes in degrees."""
-    clipped = np.clip(lat, -MERCATOR_MAX_LAT, MERCATOR_MAX_LAT)
-    y: np.ndarray = np.log(np.tan(np.pi / 4 + np.radians(clipped) / 2))
-    return y
-
-
 def render(name: str) -> dict[str, object]:
     """Render one image; return its entry for basemap.json (file name and lon/lat bounds)."""
     west, south, east, north, zoom, oblasts = IMAGES[name]
@@ -62,7 +56,7 @@ def render(name: str) -> dict[str, object]:
     def pixels(coords: Iterable[tuple[float, ...]]) -> list[tuple[float, float]]:
         xy = np.asarray([c[:2] for c in coords], dtype=float)
         x = (xy[:, 0] - west) * px_per_deg
-        y = (top - mercator_y(xy[:, 1])) * px_per_merc
+        y = (top - mercator_y(np.clip(xy[:, 1], -MERCATOR_MAX_LAT, MERCATOR_MAX_LAT))) * px_per_merc
         return list(zip(x.tolist(), y.tolist(), strict=True))
 
     image = Image.new("RGB", (width, height), SEA)

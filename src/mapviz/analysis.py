@@ -96,29 +96,23 @@ def site_distances_km(strikes: gpd.GeoDataFrame, sites: tuple[LaunchSite, ...]) 
     )
 
 
-def measure(
+def with_distances(
     strikes: gpd.GeoDataFrame,
     sites: tuple[LaunchSite, ...],
-    min_km: float,
-    max_km: float,
     *,
     matrix_km: FloatArray | None = None,
 ) -> gpd.GeoDataFrame:
-    """Add geodesic distances from every strike to every site, the nearest site and range flags.
+    """Add geodesic distances from every strike to every site and the nearest site.
 
-    Columns added: one `km_to_<site id>` per site, `nearest_site`, `nearest_km`, `within_min`
-    (inside some site's min ring), `within_max` (inside some site's max ring) and `in_band`
-    (between the min and max ring of at least one site). With no sites the distance columns are
-    empty (NaN) and the flags False. `matrix_km` may pass a `site_distances_km` result computed
-    earlier for the same strikes and sites (the ranges do not change it).
+    Columns added: one `km_to_<site id>` per site, `nearest_site` and `nearest_km` (empty with
+    no sites). `matrix_km` may pass a `site_distances_km` result computed earlier for the same
+    strikes and sites.
     """
     out = strikes.copy()
     n = len(out)
     if not sites:
         out["nearest_site"] = ""
         out["nearest_km"] = np.full(n, np.nan)
-        for flag in ("within_min", "within_max", "in_band"):
-            out[flag] = np.zeros(n, dtype=bool)
         return out
     matrix = site_distances_km(out, sites) if matrix_km is None else matrix_km
     for j, site in enumerate(sites):
@@ -131,6 +125,29 @@ def measure(
     else:
         out["nearest_site"] = pd.Series(dtype=object)
         out["nearest_km"] = pd.Series(dtype=float)
+    return out
+
+
+def measure(
+    strikes: gpd.GeoDataFrame,
+    sites: tuple[LaunchSite, ...],
+    min_km: float,
+    max_km: float,
+    *,
+    matrix_km: FloatArray | None = None,
+) -> gpd.GeoDataFrame:
+    """Add `with_distances`' columns and the range flags.
+
+    Flags: `within_min` (inside some site's min ring), `within_max` (inside some site's max ring)
+    and `in_band` (between the min and max ring of at least one site); False with no sites.
+    """
+    if not sites:
+        out = with_distances(strikes, sites)
+        for flag in ("within_min", "within_max", "in_band"):
+            out[flag] = np.zeros(len(out), dtype=bool)
+        return out
+    matrix = site_distances_km(strikes, sites) if matrix_km is None else matrix_km
+    out = with_distances(strikes, sites, matrix_km=matrix)
     within_min, within_max = range_flags(matrix, min_km, max_km)
     out["within_min"] = within_min.any(axis=1)
     out["within_max"] = within_max.any(axis=1)

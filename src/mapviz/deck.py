@@ -339,7 +339,7 @@ def strike_raster(strikes: gpd.GeoDataFrame) -> tuple[bytes, list[float]]:
     east = min(float(lon.max()) + RASTER_PAD_DEG, HALF_TURN_DEG)
     south = max(float(lat.min()) - RASTER_PAD_DEG, -MERCATOR_MAX_LAT_DEG)
     north = min(float(lat.max()) + RASTER_PAD_DEG, MERCATOR_MAX_LAT_DEG)
-    top, bottom = _mercator_y(np.array([north, south]))
+    top, bottom = mercator_y(np.array([north, south]))
     width_rad, height = np.radians(east - west), top - bottom
     px_per_rad = min(
         MAX_RASTER_SIDE_PX / max(width_rad, height),
@@ -349,7 +349,7 @@ def strike_raster(strikes: gpd.GeoDataFrame) -> tuple[bytes, list[float]]:
     height_px = max(1, int(np.ceil(height * px_per_rad)))
     pad = RASTER_DOT_PX + 1
     x = np.round(np.radians(lon - west) * px_per_rad).astype(np.int64) + pad
-    y = np.round((top - _mercator_y(lat)) * px_per_rad).astype(np.int64) + pad
+    y = np.round((top - mercator_y(lat)) * px_per_rad).astype(np.int64) + pad
     padded_width = width_px + 2 * pad
     canvas = np.zeros((height_px + 2 * pad) * padded_width, dtype=np.uint32)
     pixel = y * padded_width + x
@@ -384,7 +384,8 @@ def _stamp(
         canvas[pixel + offset] = value
 
 
-def _mercator_y(lat_deg: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+def mercator_y(lat_deg: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
+    """Return Web Mercator y (unitless, 0 at the equator) of latitudes in degrees."""
     y: npt.NDArray[np.float64] = np.log(np.tan(np.pi / 4 + np.radians(lat_deg) / 2))
     return y
 

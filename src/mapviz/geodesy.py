@@ -258,16 +258,21 @@ def reach_envelope(
     (exact on a sphere; on the ellipsoid the difference is far below the boundary tolerance
     for areas of tens of kilometres).
     """
+    some_km, all_km = reach_radii_km(radius_km, uncertainty_km)
+    outer = range_ring(lon, lat, some_km, tolerance_m=tolerance_m)
+    inner = None if all_km is None else range_ring(lon, lat, all_km, tolerance_m=tolerance_m)
+    return ReachEnvelope(outer, inner)
+
+
+def reach_radii_km(radius_km: float, uncertainty_km: float) -> tuple[float, float | None]:
+    """Return the radii (km) of reach from some point (r + u) and from every point (r - u).
+
+    The second is None when no point is within range of the whole launch area (u >= r).
+    """
     if not (math.isfinite(uncertainty_km) and uncertainty_km >= 0):
         raise ParameterError(f"uncertainty must be >= 0 km, got {uncertainty_km!r}")
-    outer = range_ring(lon, lat, radius_km + uncertainty_km, tolerance_m=tolerance_m)
-    inner_km = radius_km - uncertainty_km
-    inner = (
-        range_ring(lon, lat, inner_km, tolerance_m=tolerance_m)
-        if inner_km >= MIN_RING_RADIUS_KM
-        else None
-    )
-    return ReachEnvelope(outer, inner)
+    all_km = radius_km - uncertainty_km
+    return radius_km + uncertainty_km, (all_km if all_km >= MIN_RING_RADIUS_KM else None)
 
 
 def _polygons(geometry: BaseGeometry) -> list[Polygon]:

@@ -10,10 +10,9 @@ from functools import lru_cache
 import geopandas as gpd
 from shapely.geometry import Point, Polygon
 
-from mapviz.geodesy import band_between, range_ring
+from mapviz.geodesy import band_between, range_ring, reach_radii_km
 from mapviz.model import CRS
 from mapviz.reference import CANDIDATE_NOTE, LaunchSite
-from mapviz.units import MIN_RING_RADIUS_KM
 
 RING_KINDS = ("min_ring", "max_ring", "band", "reach_from_some", "reach_from_all")
 """`kind` values in the rings layer: the min and max disks, the band between them, and for a
@@ -56,7 +55,7 @@ def rings_frame(
         rows.append({**base, "kind": "max_ring", "radius_km": max_km, "geometry": outer})
         rows.append({**base, "kind": "band", "radius_km": max_km, "geometry": band})
         if envelopes and site.uncertainty_km > 0:
-            some_km = max_km + site.uncertainty_km
+            some_km, all_km = reach_radii_km(max_km, site.uncertainty_km)
             rows.append(
                 {
                     **base,
@@ -65,8 +64,7 @@ def rings_frame(
                     "geometry": cached_ring(lon, lat, some_km, tolerance_m),
                 }
             )
-            all_km = max_km - site.uncertainty_km
-            if all_km >= MIN_RING_RADIUS_KM:
+            if all_km is not None:
                 rows.append(
                     {
                         **base,
