@@ -1,7 +1,8 @@
 """Benchmark: time and boundary error of mapviz range rings against common alternatives.
 
 Run: `.venv/bin/python bench/bench_geodesy.py` (prints a Markdown table for docs/BENCHMARKS.md).
-All timings are medians of repeated runs measured in this one process.
+The three methods are timed in turn, round after round, in this one process: each speed-up is
+the median over rounds of that round's ratio, so a slow spell of the machine hits both sides.
 """
 
 from __future__ import annotations
@@ -17,24 +18,33 @@ import shapely
 from geographiclib.geodesic import Geodesic
 from pyproj import Geod, Transformer
 
+from mapviz import geodesy
 from mapviz.geodesy import range_ring
 
 BELGOROD = (36.58015, 50.61074)
 GEOD = Geod(ellps="WGS84")
-REPEATS = 7
-CALLS = 50
+ROUNDS = 21
+CALLS = {"mapviz": 50, "geographiclib": 3, "aeqd": 10}
 KM_PER_DEG = 111.32  # the usual "one degree is 111 km" shortcut the degree buffer relies on
 
 
-def median_ms(work: Callable[[int], object]) -> float:
-    """Median over REPEATS runs of the time per call, each run making CALLS calls."""
-    runs = []
-    for _ in range(REPEATS):
-        start = time.perf_counter()
-        for i in range(CALLS):
-            work(i)
-        runs.append((time.perf_counter() - start) / CALLS * 1000.0)
-    return statistics.median(runs)
+def time_ms(work: Callable[[int], object], calls: int) -> float:
+    """Mean time per call over `calls` consecutive calls, in milliseconds."""
+    start = time.perf_counter()
+    for i in range(calls):
+        work(i)
+    return (time.perf_counter() - start) / calls * 1000.0
+
+
+def timed_rounds(methods: dict[str, Callable[[int], object]]) -> dict[str, list[float]]:
+    """Per-call times of every method, one entry per round; the methods alternate in a round."""
+    for name, work in methods.items():  # warm-up: caches, imports, interpolation matrices
+        time_ms(work, CALLS[name])
+    times: dict[str, list[float]] = {name: [] for name in methods}
+    for _ in range(ROUNDS):
+        for name, work in methods.items():
+            times[name].append(time_ms(work, CALLS[name]))
+    return times
 
 
 def radius_for(i: int) -> float:
@@ -90,20 +100,37 @@ def degree_buffer(radius_km: float) -> shapely.Polygon:
 
 
 def main() -> None:
-    ours = median_ms(mapviz_ring)
-    loop = median_ms(geographiclib_loop)
-    proj = median_ms(aeqd_buffer)
+    times = timed_rounds(
+        {"mapviz": mapviz_ring, "geographiclib": geographiclib_loop, "aeqd": aeqd_buffer}
+    )
+    ours = times["mapviz"]
+
+    def speed_up(name: str) -> float:
+        return statistics.median(t / o for t, o in zip(times[name], ours, strict=True))
+
     vertices = len(range_ring(*BELGOROD, 800.0).exterior.coords) - 1
     print(
-        "| method (800 km ring around Belgorod) | vertices | median ms per ring | mapviz speed-up |"
+        "| method (800 km ring around Belgorod) | vertices | median ms per ring "
+        "| mapviz speed-up (median, min-max over rounds) |"
     )
     print("|---|---|---|---|")
-    print(f"| mapviz `range_ring` (50 m tolerance, checked) | {vertices} | {ours:.3f} | 1x |")
+    rows = [
+        ("mapviz `range_ring` (50 m tolerance, checked)", "mapviz", vertices),
+        ("geographiclib `Direct` per vertex in a loop", "geographiclib", 360),
+        ("geopandas AEQD project, buffer, project back", "aeqd", 325),
+    ]
+    for label, name, count in rows:
+        ratios = [t / o for t, o in zip(times[name], ours, strict=True)]
+        spread = f"{speed_up(name):.1f}x ({min(ratios):.1f}-{max(ratios):.1f})"
+        print(f"| {label} | {count} | {statistics.median(times[name]):.3f} | {spread} |")
+    cold = []
+    for _ in range(ROUNDS):
+        geodesy._model_matrix.cache_clear()
+        cold.append(time_ms(mapviz_ring, 1))
+    print()
     print(
-        f"| geographiclib `Direct` per vertex in a loop | 360 | {loop:.3f} | {loop / ours:.1f}x |"
-    )
-    print(
-        f"| geopandas AEQD project, buffer, project back | 325 | {proj:.3f} | {proj / ours:.1f}x |"
+        f"First ring with a vertex count not seen before (builds and caches its interpolation "
+        f"matrix): {statistics.median(cold):.2f} ms median."
     )
     print()
     print("| radius | mapviz worst error | Mercator-scaled circle | shapely buffer in degrees |")

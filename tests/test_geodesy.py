@@ -15,6 +15,8 @@ from shapely.geometry.base import BaseGeometry
 
 from mapviz.errors import ParameterError
 from mapviz.geodesy import (
+    _polygon,
+    _spectral_ring,
     distances_km,
     enclosed_pole,
     export_geometry,
@@ -104,6 +106,62 @@ def test_export_form_is_rfc7946(lon: float, lat: float, radius_km: float) -> Non
     for polygon in getattr(exported, "geoms", [exported]):
         assert polygon.exterior.is_ccw
     assert exported.area == pytest.approx(display.area, rel=1e-9)
+
+
+MODEL_EXACTNESS_M = 0.01  # the spectral model's own error budget
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "radius_km"),
+    [
+        (36.58015, 50.61074, 380.0),  # Belgorod, both default rings
+        (36.58015, 50.61074, 800.0),
+        (178.0, 30.0, 3000.0),  # across the antimeridian
+        (-60.0, -70.0, 1000.0),  # far south, reaching 79 S
+        (0.0, 0.0, 5000.0),  # the largest ring offered, on the equator
+        (10.0, 10.0, 0.001),  # one metre
+    ],
+)
+def test_modelled_rings_put_every_vertex_on_the_exact_circle(
+    lon: float, lat: float, radius_km: float
+) -> None:
+    coords = _spectral_ring(lon, lat, radius_km * 1000.0, RING_TOLERANCE_M)
+    assert coords is not None, "this ring should come from the spectral model"
+    n = len(coords) - 1
+    assert tuple(coords[0]) == tuple(coords[-1])
+    for j, (vertex_lon, vertex_lat) in enumerate(coords[:-1]):
+        # Vertex j lies at azimuth 360 - 360 j / n (counter-clockwise from north).
+        exact = WGS84.Direct(lat, lon, 360.0 - 360.0 * j / n, radius_km * 1000.0)
+        apart_m = distance_m(exact["lon2"], exact["lat2"], vertex_lon, vertex_lat)
+        assert apart_m < MODEL_EXACTNESS_M, f"vertex {j} is {apart_m:.4f} m off"
+    assert_ring_matches_circle(range_ring(lon, lat, radius_km), lon, lat, radius_km, 50.0)
+
+
+def test_fast_polygon_equals_shapely_polygon() -> None:
+    coords = _spectral_ring(36.58, 50.61, 800_000.0, RING_TOLERANCE_M)
+    assert coords is not None
+    fast = _polygon(coords)
+    assert isinstance(fast, Polygon)
+    assert fast.is_valid
+    assert not fast.interiors
+    assert shapely.equals_exact(fast, Polygon(coords), tolerance=0.0)
+
+
+@pytest.mark.parametrize(
+    ("lat", "radius_km"),
+    [(75.0, 800.0), (-60.0, 2500.0), (89.9, 1.0), (0.0, 9000.0)],
+)
+def test_rings_near_a_pole_are_computed_point_by_point(lat: float, radius_km: float) -> None:
+    assert _spectral_ring(20.0, lat, radius_km * 1000.0, RING_TOLERANCE_M) is None
+    assert_ring_matches_circle(
+        range_ring(20.0, lat, radius_km), 20.0, lat, radius_km, RING_TOLERANCE_M
+    )
+
+
+def test_a_tolerance_below_the_model_error_is_computed_point_by_point() -> None:
+    assert _spectral_ring(36.58, 50.61, 800_000.0, 0.005) is None
+    ring = range_ring(36.58, 50.61, 20.0, tolerance_m=0.005)
+    assert_ring_matches_circle(ring, 36.58, 50.61, 20.0, 0.005)
 
 
 # Explicit cases: (lon, lat, expected export type, pole inside: +1 north, -1 south, 0 none)

@@ -38,7 +38,7 @@ from mapviz.reference import (
     RANGE_PRESETS_FILE,
     deployments,
 )
-from mapviz.units import ELLIPSOID, GEODESIC_METHOD
+from mapviz.units import ELLIPSOID, GEODESIC_METHOD, RING_VERTEX_METHOD
 
 GEOJSON_MEDIA_TYPE: Final = "application/geo+json"
 COORDINATE_DECIMALS: Final = 6
@@ -92,6 +92,7 @@ def provenance(params: Params, inputs: Mapping[str, str]) -> dict[str, object]:
         "geodesic_method": GEODESIC_METHOD,
         "ring_boundary_tolerance_m": params.tolerance_m,
         "edges": "straight in longitude/latitude (RFC 7946); every edge midpoint checked",
+        "ring_vertices": RING_VERTEX_METHOD,
         "inputs": [{"file": name, "sha256": digest} for name, digest in sorted(inputs.items())],
         "sources_and_licences": SOURCES_AND_LICENCES,
         "hypothetical_disclaimer": HYPOTHETICAL_DISCLAIMER,

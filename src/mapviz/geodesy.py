@@ -14,10 +14,22 @@ Geometries come in two forms:
 
 A polygon's edges are straight lines in longitude/latitude (as GeoJSON defines them). The vertex
 count of a ring is chosen so that every edge midpoint lies within a tolerance of the true circle.
+
+How a ring is computed. A geodesic circle's latitude and longitude offset are smooth periodic
+functions of the azimuth from its centre, and they depend only on the centre's latitude and the
+radius (longitude just shifts them). Their Fourier coefficients fall off geometrically, so a
+few dozen exact points (`Geod` direct problems) determine the whole circle: a trigonometric
+interpolant through them is evaluated at every vertex and edge midpoint with one cached matrix
+product. The model's own error is estimated a priori from its highest coefficients (accepted
+below 1 cm, otherwise twice as many exact points are taken), and the chord of every edge is
+checked against the modelled circle. Rings that come near a pole, or whose model does not settle,
+are computed the direct way: every vertex by `Geod.fwd`, every edge midpoint checked by an exact
+geodesic inverse.
 """
 
 from __future__ import annotations
 
+import functools
 import math
 from typing import Final, NamedTuple
 
@@ -52,6 +64,23 @@ _VERTEX_SAFETY: Final = 1.15
 """Extra vertices over the planar estimate, so that most rings need no refinement pass."""
 _MIN_M_PER_DEG_LAT: Final = 110_574.0
 """Shortest meridian degree on WGS84 (at the equator), in metres: a lower bound for pole checks."""
+
+_MODEL_SAMPLE_COUNTS: Final = (24, 48)
+"""Points around the circle (K) the spectral model tries; K/2 + 1 of them are computed exactly,
+the others are their mirror images across the centre's meridian."""
+_MODEL_TOLERANCE_M: Final = 0.01
+"""Largest error of the spectral model itself, in metres, taken off the boundary tolerance."""
+_MODEL_MAX_LAT_DEG: Final = 80.0
+"""The spectral model is used only for rings that stay within this latitude: nearer the poles the
+longitude offset changes too fast for a few dozen points (and a ring may enclose a pole)."""
+_MODEL_MATRICES_KEPT: Final = 16
+_MAX_MODEL_VERTICES: Final = 2048
+"""Larger rings are computed point by point: their interpolation matrices would be megabytes."""
+_VERTEX_COUNT_STEP: Final = 8
+"""Modelled rings have a multiple of this many vertices, so few interpolation matrices are built."""
+_M_PER_DEG_MAX: Final = math.radians(1.0) * GEOD.a / math.sqrt(1.0 - GEOD.es)
+"""Metres per degree along the largest radius of curvature of WGS84 (meridian at the poles): an
+upper bound for both the meridian and the prime-vertical scale anywhere."""
 
 
 class LonLat(NamedTuple):
@@ -110,7 +139,7 @@ def _continuous(lons: FloatArray, centre_lon: float) -> FloatArray:
     return np.asarray(unwrapped + shift, dtype=np.float64)
 
 
-def _ring_vertices(
+def _checked_ring_vertices(
     lon: float, lat: float, radius_m: float, tolerance_m: float
 ) -> tuple[FloatArray, FloatArray]:
     """Ring vertices (continuous longitudes), dense enough to keep edge midpoints in tolerance.
@@ -147,6 +176,158 @@ def _ring_vertices(
     )
 
 
+def _interpolation_rows(azimuths_rad: FloatArray, k: int) -> FloatArray:
+    """Return the weights of K equally spaced samples (azimuths 2 pi j / K) in their interpolant.
+
+    Row i holds the periodic sinc kernel sin(K x / 2) / (K tan(x / 2)), x = azimuth_i - 2 pi j / K,
+    the interpolant of even degree K with its Nyquist term split evenly (Trefethen, *Spectral
+    Methods in MATLAB*, ch. 3); a row whose azimuth is a sample point is that sample.
+    """
+    x = azimuths_rad[:, None] - (2.0 * math.pi / k) * np.arange(k)[None, :]
+    half = 0.5 * x
+    tan_half = np.tan(half)
+    on_sample = np.abs(np.sin(half)) < 1e-12  # noqa: PLR2004 - x is a multiple of 2 pi
+    safe = np.where(on_sample, 1.0, tan_half)
+    rows = np.where(on_sample, 1.0, np.sin(k * half) / (k * safe))
+    return np.asarray(rows, dtype=np.float64)
+
+
+def _fold_mirrored(rows: FloatArray, k: int) -> tuple[FloatArray, FloatArray]:
+    """Fold the weights of samples K/2+1..K-1 onto their mirror images K-j (west half of the ring).
+
+    Returns the weights of the half samples 0..K/2 for an even channel (latitude, mirrored
+    unchanged) and for an odd channel (longitude offset, mirrored with its sign flipped).
+    """
+    h = k // 2 + 1
+    even = rows[:, :h].copy()
+    odd = rows[:, :h].copy()
+    mirrors = np.arange(h, k)
+    even[:, k - mirrors] += rows[:, mirrors]
+    odd[:, k - mirrors] -= rows[:, mirrors]
+    return even, odd
+
+
+@functools.lru_cache(maxsize=_MODEL_MATRICES_KEPT)
+def _model_matrix(k: int, n: int, tail_scale: float) -> FloatArray:
+    """Return the matrix that turns K/2+1 exact ring points into a checked n-vertex ring.
+
+    It acts on the model's inputs [longitude offsets (K/2+1), latitudes (K/2+1), centre
+    longitude] and returns (longitude, latitude) pairs, flattened, in this order:
+
+    * the n+1 vertices, counter-clockwise (azimuth 360 down to 0), closed exactly;
+    * for the n/2 edges of the eastern half (azimuth 180 down to 0), the chord midpoint minus the
+      modelled circle at the middle azimuth, in degrees;
+    * three pairs (0, c) holding the model's highest Fourier coefficients scaled by `tail_scale`
+      (latitude cosines K/2-1 and K/2, longitude sine K/2-1), so that the chord check, which
+      scales only the first member of a pair by cos(latitude), sees them too.
+    """
+    h = k // 2 + 1
+    m = n // 2
+    vertices = _interpolation_rows(2.0 * math.pi * (1.0 - np.arange(n + 1) / n), k)
+    vertices[0] = vertices[n]
+    east = _interpolation_rows(math.pi * (1.0 - np.arange(2 * m + 1) / (2 * m)), k)
+    east_vertices, east_mids = east[0::2], east[1::2]
+    offsets = 0.5 * (east_vertices[1:] + east_vertices[:-1]) - east_mids
+    samples = (2.0 * math.pi / k) * np.arange(k)
+    lat_tail = np.cos(np.array([k // 2 - 1, k // 2])[:, None] * samples) * (2.0 * tail_scale / k)
+    lon_tail = np.sin((k // 2 - 1) * samples)[None, :] * (2.0 * tail_scale / k)
+
+    lat_weights, lon_weights = _fold_mirrored(np.concatenate([vertices, offsets]), k)
+    rows = 2 * (n + 1 + m)
+    matrix = np.zeros((rows + 2 * _MODEL_TAIL_TERMS, 2 * h + 1))
+    matrix[0:rows:2, :h] = lon_weights
+    matrix[1:rows:2, h : 2 * h] = lat_weights
+    matrix[0 : 2 * (n + 1) : 2, 2 * h] = 1.0  # vertex longitude = centre + offset
+    matrix[rows + 1 : rows + 4 : 2, h : 2 * h] = _fold_mirrored(lat_tail, k)[0]
+    matrix[rows + 5, :h] = _fold_mirrored(lon_tail, k)[1][0]
+    matrix.setflags(write=False)
+    return matrix
+
+
+_MODEL_TAIL_TERMS: Final = 3
+
+
+@functools.lru_cache(maxsize=len(_MODEL_SAMPLE_COUNTS))
+def _model_inputs(k: int) -> FloatArray:
+    """Return the input template [lon (h) | lat (h) | centre lon | azimuth (h) | distance (h)].
+
+    The first two blocks go into the geodesic direct problems as the centre (longitude 0: a
+    ring's shape does not depend on its longitude) and come back as the exact ring points.
+    """
+    h = k // 2 + 1
+    inputs = np.zeros(4 * h + 1)
+    inputs[2 * h + 1 : 3 * h + 1] = np.linspace(0.0, HALF_TURN_DEG, h)
+    inputs.setflags(write=False)
+    return inputs
+
+
+def _spectral_ring(
+    lon: float, lat: float, radius_m: float, tolerance_m: float
+) -> FloatArray | None:
+    """Return closed counter-clockwise ring coordinates (n+1, 2) from the spectral model, or None.
+
+    None when the ring comes within `_MODEL_MAX_LAT_DEG` of a pole's latitude or the model does
+    not reach `_MODEL_TOLERANCE_M` with the sample counts tried; the caller then computes the ring
+    point by point.
+    """
+    if radius_m > (_MODEL_MAX_LAT_DEG - abs(lat)) * _MIN_M_PER_DEG_LAT:
+        return None
+    if tolerance_m <= _MODEL_TOLERANCE_M:
+        return None
+    budget = (tolerance_m - _MODEL_TOLERANCE_M) / _M_PER_DEG_MAX  # degrees of arc
+    tail_scale = (tolerance_m - _MODEL_TOLERANCE_M) / (0.5 * _MODEL_TOLERANCE_M)
+    n = _round_up(_initial_vertex_count(radius_m, tolerance_m), _VERTEX_COUNT_STEP)
+    for k in _MODEL_SAMPLE_COUNTS:
+        h = k // 2 + 1
+        inputs = _model_inputs(k).copy()
+        inputs[h : 2 * h] = lat
+        inputs[2 * h] = lon
+        inputs[3 * h + 1 :] = radius_m
+        # Geod.fwd's own Cython kernel, in place on arrays we own: the public wrapper spends
+        # more time converting arguments than solving 13 direct problems.
+        GEOD._fwd(inputs[:h], inputs[h : 2 * h], inputs[2 * h + 1 : 3 * h + 1], inputs[3 * h + 1 :])
+        samples = inputs[: 2 * h + 1]
+        while n <= _MAX_MODEL_VERTICES:
+            pairs = (_model_matrix(k, n, tail_scale) @ samples).reshape(-1, 2)
+            m = n // 2
+            # cos(latitude) at both ends of each eastern edge (rows m..n run azimuth 180 -> 0);
+            # the rows after them only meet the coefficient pairs' zero first member.
+            cos_lat = np.cos(np.radians(pairs[m : n + _MODEL_TAIL_TERMS + 1, 1]))
+            offsets = pairs[n + 1 :]
+            worst = np.hypot(
+                offsets[:, 0] * np.maximum(cos_lat[:-1], cos_lat[1:]), offsets[:, 1]
+            ).max()
+            if worst <= budget:
+                return pairs[: n + 1]
+            if np.abs(offsets[m:]).max() > budget:
+                break  # the model itself is not settled: take more exact points
+            n = _round_up(math.ceil(n * math.sqrt(worst / budget) * 1.02), _VERTEX_COUNT_STEP)
+        else:
+            return None
+    return None
+
+
+def _round_up(value: int, step: int) -> int:
+    return -(-value // step) * step
+
+
+_NO_HOLES: Final = np.empty((0,), dtype=object)
+_NAN_ALLOWED: Final = np.intc(0)  # shapely's HandleNaN.allow: modelled rings hold no NaN
+
+
+def _polygon(ring_coords: FloatArray) -> Polygon:
+    """Return the hole-free polygon whose exterior is the closed ring `ring_coords` (n+1, 2).
+
+    Calls the two GEOS ufuncs that `shapely.polygons` is built on: for one ring of a few hundred
+    vertices the wrapper's argument handling costs about 9 us, a fifth of the whole ring
+    (tests/test_geodesy.py checks the result against `shapely.Polygon`).
+    """
+    polygon: Polygon = shapely.lib.polygons(
+        shapely.lib.linearrings(ring_coords, _NAN_ALLOWED), _NO_HOLES
+    )
+    return polygon
+
+
 def range_ring(
     lon: float, lat: float, radius_km: float, *, tolerance_m: float = DEFAULT_RING_TOLERANCE_M
 ) -> Polygon:
@@ -171,7 +352,10 @@ def range_ring(
     _check_radius_km(radius_km)
     if not (math.isfinite(tolerance_m) and tolerance_m > 0):
         raise ParameterError(f"tolerance must be a positive number of metres, got {tolerance_m!r}")
-    lons, lats = _ring_vertices(lon, lat, radius_km * M_PER_KM, tolerance_m)
+    modelled = _spectral_ring(lon, lat, radius_km * M_PER_KM, tolerance_m)
+    if modelled is not None:
+        return _polygon(modelled)
+    lons, lats = _checked_ring_vertices(lon, lat, radius_km * M_PER_KM, tolerance_m)
     pole = enclosed_pole(lon, lat, radius_km)
     if pole:
         if pole < 0:
