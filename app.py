@@ -40,6 +40,7 @@ from mapviz.deck import (
     basemap_layers,
     deck,
     deployment_layers,
+    deployment_outline_records,
     deployment_records,
     records_payload,
     ring_layers,
@@ -147,11 +148,28 @@ def published_raster(
     return LAYER_CACHE_URL.format(name=name), bounds
 
 
+def still_served(cached: Any, *args: Any) -> Any:
+    """Call a cached publishing function; publish again if its file has since been evicted."""
+    result = cached(*args)
+    url = result[0] if isinstance(result, tuple) else result
+    if not (STATIC_CACHE / Path(url).name).is_file():
+        cached.clear()
+        result = cached(*args)
+    return result
+
+
 @st.cache_resource
-def published_deployments() -> str:
-    """URL of the hypothetical areas layer (static for the life of the server)."""
-    payload = records_payload(deployment_records(deployments()))
-    return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix="deployments"))
+def published_deployments() -> tuple[str, str]:
+    """URLs of the hypothetical areas and their dashed outlines (static for the server's life)."""
+    polygons = deployment_records(deployments())
+    urls = [
+        publish(STATIC_CACHE, records_payload(records), prefix=prefix)
+        for records, prefix in (
+            (polygons, "deployments"),
+            (deployment_outline_records(polygons), "deployment-outlines"),
+        )
+    ]
+    return LAYER_CACHE_URL.format(name=urls[0]), LAYER_CACHE_URL.format(name=urls[1])
 
 
 @st.cache_resource(max_entries=16, show_spinner="Measuring distances...")
@@ -194,7 +212,7 @@ URL_PARAMETERS = {
     "max_km": (SLIDER_STEP_KM, SLIDER_MAX_KM),
     "unc": (0, MAX_UNCERTAINTY_SLIDER_KM),
 }
-URL_TEXT_PARAMETERS = {"sites", "custom", "from", "to", "attr", "view"}
+URL_TEXT_PARAMETERS = {"sites", "custom", "from", "to", "attr", "view", "tab"}
 MAX_URL_VALUE_CHARS = 4000
 
 
@@ -492,11 +510,11 @@ def map_fragment(
         layers += ring_layers(rings, envelopes=show["envelopes"])
     shown = selection.shown()
     if show["strikes"] and len(shown) > VECTOR_STRIKE_LIMIT:
-        layers.append(
-            strike_raster_layer(*published_raster(shown, selection.source_key, selection.filters))
-        )
+        raster = still_served(published_raster, shown, selection.source_key, selection.filters)
+        layers.append(strike_raster_layer(*raster))
     elif show["strikes"] and len(shown):
-        layers += strike_layers(published_strikes(shown, selection.source_key, selection.filters))
+        url = still_served(published_strikes, shown, selection.source_key, selection.filters)
+        layers += strike_layers(url)
     if show["sites"]:
         uncertainty = [
             cached_ring(s.point.lon, s.point.lat, s.uncertainty_km, params.tolerance_m)
@@ -521,7 +539,7 @@ def map_fragment(
 @st.cache_resource
 def deployment_overlay() -> list[Any]:
     """Return the hypothetical areas' map layers (the same for every session and rerun)."""
-    return deployment_layers(deployments(), published_deployments())
+    return deployment_layers(deployments(), *published_deployments())
 
 
 def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, Params]) -> None:
@@ -668,22 +686,32 @@ def main() -> None:
         bind="query-params",
     )
     st.sidebar.caption(f"mapviz {__version__}. {HYPOTHETICAL_DISCLAIMER}")
+    if problems:
+        problems_table(problems)  # above the tabs: seen whichever tab is open
+    st.caption(f"{len(selection.shown()):,} strike reports match the filters.")
+    # Only the open tab runs and is drawn: the map page stays light (first paint, slider) and
+    # the table and chart are built when asked for. The open tab is part of the link.
     tab_map, tab_table, tab_time, tab_about = st.tabs(
-        ["Map", "Strike table", "Timeline", "About / Methods"]
+        ["Map", "Strike table", "Timeline", "About / Methods"],
+        key="tab",
+        on_change="rerun",
+        bind="query-params",
     )
-    with tab_map:
-        current: dict[str, Params] = st.session_state.setdefault("current", {})
-        map_fragment(selection, sites, show=show, view_key=view_key, current=current)
-        legend()
-        downloads(selection, inputs, current)
-    with tab_table:
-        if problems:
-            problems_table(problems)
-        strike_table(selection, sites)
-    with tab_time:
-        timeline(selection)
-    with tab_about:
-        st.markdown(ABOUT)
+    if tab_map.open:
+        with tab_map:
+            current: dict[str, Params] = st.session_state.setdefault("current", {})
+            map_fragment(selection, sites, show=show, view_key=view_key, current=current)
+            legend()
+            downloads(selection, inputs, current)
+    if tab_table.open:
+        with tab_table:
+            strike_table(selection, sites)
+    if tab_time.open:
+        with tab_time:
+            timeline(selection)
+    if tab_about.open:
+        with tab_about:
+            st.markdown(ABOUT)
 
 
 main()

@@ -11,8 +11,10 @@ Definitions (the same for every app):
   message or fetched file of the initial load (so a layer fetched as a static file counts);
   measured in a fresh browser context (empty HTTP cache) after one warm-up load, so the server's
   caches are warm, and also on the very first load (cold).
-- slider latency: from the key press (ArrowRight on the focused "Max range (km)" slider) to the
-  second animation frame after the last websocket message of the rerun it caused.
+- slider latency: from the key press (ArrowRight on the focused "Max range (km)" slider, so
+  every press asks for a radius not drawn before and no cache of either app can answer) to the
+  second animation frame after the last websocket message or fetched file of the rerun it
+  caused (`tools.browser.wait_for_quiet` first waits for a message after the key press).
 """
 
 from __future__ import annotations
@@ -55,8 +57,8 @@ def slider_latencies_ms(browser: Any, url: str) -> list[float]:
     thumb = widget.locator("input[type=range]")
     thumb.focus()
     latencies = []
-    for i in range(PRESSES):
-        page.keyboard.press("ArrowRight" if i % 2 == 0 else "ArrowLeft")
+    for _ in range(PRESSES):
+        page.keyboard.press("ArrowRight")
         wait_for_quiet(page)
         latencies.append(last_paint_ms(page) - last_key_ms(page))
     close_app(page)

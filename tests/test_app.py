@@ -239,3 +239,36 @@ def test_many_strikes_are_drawn_as_one_image(app: AppTest, monkeypatch: pytest.M
     assert image.mode == "RGBA"
     assert image.getchannel("A").getextrema() == (0, 255)  # transparent around opaque dots
     assert any("drawn as one image" in c.value for c in app.caption)
+
+
+def test_only_the_open_tab_is_built(app: AppTest) -> None:
+    run(app)
+    assert not app.get("vega_lite_chart")  # the timeline waits until its tab is opened
+    assert len(app.get("deck_gl_json_chart")) == 1
+
+
+def test_strike_table_tab_lists_the_nearest_first(app: AppTest) -> None:
+    app.query_params["tab"] = "Strike table"
+    run(app)
+    assert not app.get("deck_gl_json_chart")  # the map tab is closed: nothing of it is built
+    table = next(d.value for d in app.dataframe if "nearest_km" in d.value.columns)
+    assert len(table) == 5
+    assert table["nearest_km"].is_monotonic_increasing
+    assert "Distances are geodesic" in " ".join(c.value for c in app.caption)
+
+
+def test_timeline_tab_counts_strikes_per_month(app: AppTest) -> None:
+    app.query_params["tab"] = "Timeline"
+    run(app)
+    charts = app.get("vega_lite_chart")
+    assert len(charts) == 1
+    assert "Strike reports per month" in " ".join(c.value for c in app.caption)
+
+
+def test_about_tab_says_what_the_data_is_and_is_not(app: AppTest) -> None:
+    app.query_params["tab"] = "About / Methods"
+    run(app)
+    text = " ".join(m.value for m in app.markdown)
+    assert "HYPOTHETICAL" in text
+    assert "About 50 launches" in text
+    assert "not Kharkiv" in text

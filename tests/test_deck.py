@@ -5,11 +5,14 @@ from __future__ import annotations
 import json
 
 import pytest
+from shapely.geometry import LineString, Point
 
 from mapviz.deck import (
     MAX_DISPLAY_CHARS,
     VIEW_PRESETS,
     basemap_layers,
+    dashed_records,
+    dashes,
     deck,
     deployment_layers,
     inert,
@@ -18,7 +21,7 @@ from mapviz.deck import (
     strike_layers,
     strike_records,
 )
-from mapviz.geodesy import LonLat
+from mapviz.geodesy import GEOD, LonLat, range_ring
 from mapviz.layers import rings_frame, sites_frame
 from mapviz.reference import LaunchSite, deployments, reference_strikes
 
@@ -57,7 +60,9 @@ def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
         *ring_layers(rings, envelopes=True),
         *strike_layers("app/static/cache/strikes-x.json"),
         *site_layers(sites_frame((site,)), []),
-        *deployment_layers(deployments(), "app/static/cache/deployments-x.json"),
+        *deployment_layers(
+            deployments(), "app/static/cache/deployments-x.json", "app/static/cache/outlines-x.json"
+        ),
     ]
     text = deck(layers, VIEW_PRESETS["kharkiv"]).to_json()
     assert "\n" not in text
@@ -69,3 +74,35 @@ def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
     assert '"@@=evil' not in text
     units = {layer.get("radiusUnits") for layer in spec["layers"]} - {None}
     assert units == {"meters", "pixels"}  # literal strings, not "@@=" expressions
+
+
+def ground_length_m(line: list[list[float]]) -> float:
+    lons, lats = [p[0] for p in line], [p[1] for p in line]
+    return float(GEOD.line_length(lons, lats))
+
+
+def test_dashes_cut_a_ring_into_equal_dashes_on_the_line() -> None:
+    ring = range_ring(36.58, 50.61, 800.0)
+    path = [list(c) for c in ring.exterior.coords]
+    pieces = dashes(path, count=60)
+    assert len(pieces) == 60
+    line = LineString(path)
+    lengths = []
+    for piece in pieces:
+        dash = LineString(piece)
+        assert line.distance(dash) < 1e-5  # vertices rounded to 1e-5 degree for display
+        assert line.hausdorff_distance(dash) > 0  # a dash is a part of the line, not all of it
+        assert all(line.distance(Point(p)) < 1e-5 for p in piece)  # vertices on the line
+        lengths.append(ground_length_m(piece))
+    # equal dashes on the ground (the cut measures longitude with the local cos(latitude))
+    assert max(lengths) / min(lengths) < 1.05
+    covered = sum(lengths) / ground_length_m(path)
+    assert 0.59 < covered < 0.61  # 60 % dash, 40 % gap
+    assert pieces[0][0] == [round(path[0][0], 5), round(path[0][1], 5)]
+
+
+def test_dashed_records_keep_their_fields() -> None:
+    records = dashed_records([{"path": [[0.0, 0.0], [1.0, 0.0]], "tt": "text"}])
+    assert len(records) == 60
+    assert {r["tt"] for r in records} == {"text"}
+    assert dashes([[0.0, 0.0]]) == []

@@ -6,6 +6,8 @@ import hashlib
 import stat
 from pathlib import Path
 
+import pytest
+
 from mapviz import staticcache
 from mapviz.staticcache import publish
 
@@ -19,13 +21,12 @@ def test_publish_names_files_by_content(tmp_path: Path) -> None:
     assert publish(tmp_path, b"[1,2,3]", prefix="strikes") == name  # same content, same file
 
 
-def test_old_files_are_evicted(tmp_path: Path, monkeypatch: object) -> None:
-    setattr(staticcache, "MAX_CACHE_FILES", 3)  # noqa: B010 - module constant in a test
-    try:
-        names = [publish(tmp_path, str(i).encode(), prefix="n") for i in range(6)]
-    finally:
-        setattr(staticcache, "MAX_CACHE_FILES", 64)  # noqa: B010
+def test_old_files_of_a_prefix_are_evicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(staticcache, "MAX_FILES_PER_PREFIX", 3)
+    strikes = publish(tmp_path, b"strikes", prefix="strikes")
+    names = [publish(tmp_path, str(i).encode(), prefix="range-rings") for i in range(6)]
     remaining = sorted(p.name for p in tmp_path.iterdir())
-    assert len(remaining) == 3
+    assert len([n for n in remaining if n.startswith("range-rings-")]) == 3
     assert names[-1] in remaining
+    assert strikes in remaining  # ring files churning with the sliders never evict strikes
     assert not any(p.name.startswith(".tmp-") for p in tmp_path.iterdir())

@@ -36,13 +36,15 @@ QUIET_MS = 300
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 # Records when each websocket message and each fetched file arrives, the time of the second
-# animation frame after each (the repaint that shows it), and key presses; so a test can wait
-# until the server has gone quiet and a benchmark can time key press -> repaint.
+# animation frame after each (the repaint that shows it), key presses, and user actions that start
+# a rerun (key presses and input changes); so a test can wait until the server has answered the
+# last action and gone quiet, and a benchmark can time key press -> repaint.
 WEBSOCKET_PROBE = """
 (() => {
   window.__wsTimes = [];
   window.__paintTimes = [];
   window.__keyTimes = [];
+  window.__actionTimes = [];
   const painted = () => requestAnimationFrame(
     () => requestAnimationFrame(() => window.__paintTimes.push(performance.now())));
   const Native = window.WebSocket;
@@ -58,7 +60,11 @@ WEBSOCKET_PROBE = """
   Object.assign(window.WebSocket, Native);
   new PerformanceObserver((list) => { if (list.getEntries().length) painted(); })
     .observe({type: 'resource', buffered: true});
-  window.addEventListener('keydown', () => window.__keyTimes.push(performance.now()), true);
+  window.addEventListener('keydown', () => {
+    window.__keyTimes.push(performance.now());
+    window.__actionTimes.push(performance.now());
+  }, true);
+  window.addEventListener('change', () => window.__actionTimes.push(performance.now()), true);
 })();
 """
 
@@ -182,16 +188,21 @@ def close_app(page: Any) -> None:
 
 
 def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_000) -> float:
-    """Wait until the page has received and painted a rerun.
+    """Wait until the page has received and painted the rerun of the last user action.
 
-    That is: no websocket message for `quiet_ms`, the script idle, then two animation frames.
-    Returns the arrival time (performance.now(), ms) of the last message.
+    That is: a websocket message after the last key press or input change (so a rerun that has
+    not started yet is not mistaken for quiet), then no message for `quiet_ms`, the script idle,
+    then two animation frames. Returns the arrival time (performance.now(), ms) of the last
+    message.
     """
     page.wait_for_function(
         """([quiet, idle]) => {
             const times = window.__wsTimes || [];
+            const actions = window.__actionTimes || [];
             const last = times.length ? times[times.length - 1] : 0;
-            return performance.now() - last > quiet && document.querySelector(idle) !== null;
+            const action = actions.length ? actions[actions.length - 1] : -1;
+            return last > action && performance.now() - last > quiet
+                && document.querySelector(idle) !== null;
         }""",
         arg=[quiet_ms, IDLE],
         timeout=timeout_ms,

@@ -25,7 +25,7 @@ from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import MultiPolygon, Polygon
 
 from mapviz.model import ATTRIBUTIONS
-from mapviz.units import FULL_TURN_DEG, HALF_TURN_DEG
+from mapviz.units import HALF_TURN_DEG
 
 # Okabe-Ito colour-blind-safe palette (RGB)
 BLUE: Final = (0, 114, 178)
@@ -58,7 +58,7 @@ RASTER_DOT_PX: Final = 2
 RIM_RGBA: Final = (40, 40, 40, 255)
 RASTER_PAD_DEG: Final = 0.5
 MERCATOR_MAX_LAT_DEG: Final = 85.05112878
-LABEL_STACK_PX: Final = 30
+LABEL_STACK_PX: Final = 36
 
 MAX_DISPLAY_CHARS: Final = 300
 """Text from data longer than this is cut (with an ellipsis) in tooltips and labels; the data and
@@ -182,42 +182,81 @@ def _ring_label_points(rings: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 
 
 def _labels(layer_id: str, data: object, **style: object) -> pdk.Layer:
-    """Return a text layer on a light box (SDF font settings would rebuild on every update)."""
+    """Return a text layer: plain bitmap font, no background box and no outline.
+
+    Each of those costs the browser a shader (seconds to compile under software WebGL) or a
+    signed-distance font atlas rebuilt on updates; bold coloured text reads well on the light
+    basemap.
+    """
     return pdk.Layer(
         "TextLayer",
         id=layer_id,
         data=data,
         get_position="p",
         get_text="t",
-        background=True,
-        get_background_color=[255, 255, 255, 200],
         **style,
     )
 
 
+DASHES_PER_RING: Final = 60
+DASH_DUTY: Final = 0.6
+"""A dashed outline is drawn as this many dashes per closed line, each this fraction of its
+period: dashes as geometry (plain paths) rather than deck.gl's dash extension, whose extra
+shader costs seconds to compile in a software-rendered browser and work on every update."""
+
+
+def dashes(path: list[list[float]], count: int = DASHES_PER_RING) -> list[list[list[float]]]:
+    """Cut a line (lon/lat vertices) into `count` dashes of equal length, gaps between them.
+
+    Lengths are measured with the local scale of longitude (cos of latitude), which is plenty
+    for spacing dashes evenly.
+    """
+    xy = np.asarray(path, dtype=np.float64)
+    if len(xy) < 2:  # noqa: PLR2004 - a line needs two points
+        return []
+    step = np.diff(xy, axis=0)
+    step[:, 0] *= np.cos(np.radians(0.5 * (xy[:-1, 1] + xy[1:, 1])))
+    along = np.concatenate([[0.0], np.cumsum(np.hypot(step[:, 0], step[:, 1]))])
+    total = along[-1]
+    if total <= 0:
+        return []
+    period = total / count
+    pieces = []
+    for start in np.arange(count) * period:
+        end = start + DASH_DUTY * period
+        inside = (along > start) & (along < end)
+        ends = np.column_stack(
+            [np.interp([start, end], along, xy[:, 0]), np.interp([start, end], along, xy[:, 1])]
+        )
+        piece = np.vstack([ends[:1], xy[inside], ends[1:]])
+        pieces.append(np.round(piece, DISPLAY_DECIMALS).tolist())
+    return pieces
+
+
 def _dashed_paths(
     layer_id: str,
-    data: object,
+    records: list[dict[str, Any]],
     *,
     colour: list[int],
     width_px: float,
-    dash: list[int],
     pickable: bool = False,
 ) -> pdk.Layer:
-    """Return a path layer of dashed lines, widths in pixels."""
+    """Return a path layer drawing each record's `path` dashed (see `dashes`), widths in pixels."""
     return pdk.Layer(
         "PathLayer",
         id=layer_id,
-        data=data,
+        data=dashed_records(records),
         get_path="path",
         get_color=colour,
         width_units=pdk.types.String("pixels"),
         get_width=width_px,
-        get_dash_array=dash,
-        dash_justified=True,
-        extensions=[{"@@type": "PathStyleExtension", "dash": True}],
         pickable=pickable,
     )
+
+
+def dashed_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Replace each record's `path` by its dashes: one record per dash, other fields kept."""
+    return [{**record, "path": dash} for record in records for dash in dashes(record["path"])]
 
 
 def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
@@ -280,12 +319,7 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
         ]
         layers.append(
             _dashed_paths(
-                "reach-envelopes",
-                paths,
-                colour=list(MAX_RING_COLOUR),
-                width_px=1.5,
-                dash=[4, 4],
-                pickable=True,
+                "reach-envelopes", paths, colour=list(MAX_RING_COLOUR), width_px=1.5, pickable=True
             )
         )
     return layers
@@ -413,7 +447,7 @@ def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> li
     ]
     circles = [{"path": _rings_of(ring)[0][0]} for ring in uncertainty_rings]
     return [
-        _dashed_paths("site-uncertainty", circles, colour=[*BLACK, 160], width_px=1, dash=[2, 3]),
+        _dashed_paths("site-uncertainty", circles, colour=[*BLACK, 160], width_px=1),
         pdk.Layer(
             "ScatterplotLayer",
             id="launch-sites",
@@ -431,9 +465,9 @@ def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> li
     ]
 
 
-def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, object]]:
+def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     """Polygons of the HYPOTHETICAL areas with their tooltip text, for a static file."""
-    records: list[dict[str, object]] = []
+    records: list[dict[str, Any]] = []
     for row in areas.itertuples():
         until = f" to {row.reported_to}" if isinstance(row.reported_to, str) else ""
         tooltip = (
@@ -444,15 +478,25 @@ def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, object]]:
     return records
 
 
-def records_payload(records: list[dict[str, object]]) -> bytes:
+def deployment_outline_records(polygons: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Dashed outlines of `deployment_records`: the dashes of every boundary, with its tooltip."""
+    return dashed_records(
+        [{"path": ring, "tt": record["tt"]} for record in polygons for ring in record["polygon"]]
+    )
+
+
+def records_payload(records: list[dict[str, Any]]) -> bytes:
     """Compact JSON bytes of layer records, to be served as a static file."""
     return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def deployment_layers(areas: gpd.GeoDataFrame, url: str) -> list[pdk.Layer]:
+def deployment_layers(
+    areas: gpd.GeoDataFrame, polygons_url: str, outlines_url: str
+) -> list[pdk.Layer]:
     """HYPOTHETICAL areas: purple fill, dashed outline and a visible "HYPOTHETICAL" label.
 
-    The polygons come from `url` (a static file of `deployment_records`); labels are inline.
+    The polygons and their outlines come from static files (`deployment_records` and
+    `deployment_outline_records`); the labels are inline.
     """
     labels = []
     seen: dict[tuple[float, float], int] = {}
@@ -471,15 +515,20 @@ def deployment_layers(areas: gpd.GeoDataFrame, url: str) -> list[pdk.Layer]:
         pdk.Layer(
             "PolygonLayer",
             id="deployment-areas",
-            data=url,
+            data=polygons_url,
             get_polygon="polygon",
             get_fill_color=[*HYPOTHETICAL_COLOUR, 60],
-            get_line_color=list(HYPOTHETICAL_COLOUR),
-            stroked=True,
-            line_width_units=pdk.types.String("pixels"),
-            get_line_width=2,
-            get_dash_array=[6, 4],
-            extensions=[{"@@type": "PathStyleExtension", "dash": True}],
+            stroked=False,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "PathLayer",
+            id="deployment-outlines",
+            data=outlines_url,
+            get_path="path",
+            get_color=list(HYPOTHETICAL_COLOUR),
+            width_units=pdk.types.String("pixels"),
+            get_width=2,
             pickable=True,
         ),
         _labels(
@@ -503,23 +552,17 @@ def basemap_layers() -> list[pdk.Layer]:
     """Return the offline Natural Earth basemap layers.
 
     Web Mercator images (the world, then sharper regional ones) with country names drawn in,
-    fetched once by the browser as static files.
+    fetched once by the browser as static files. Views across the antimeridian show the world
+    image again through the map view's `repeat` (see `deck`), not through more textures.
     """
     return [
         pdk.Layer(
             "BitmapLayer",
-            id=f"basemap-{entry['name']}{'' if shift == 0 else f'-{shift:+.0f}'}",
+            id=f"basemap-{entry['name']}",
             image=pdk.types.String(BASEMAP_URL.format(name=entry["image"])),
-            bounds=[
-                entry["bounds"][0] + shift,
-                entry["bounds"][1],
-                entry["bounds"][2] + shift,
-                entry["bounds"][3],
-            ],
+            bounds=list(entry["bounds"]),
         )
         for entry in basemap_images()
-        # the world image again east and west of itself, so views across 180 stay covered
-        for shift in ((0.0, -FULL_TURN_DEG, FULL_TURN_DEG) if entry["name"] == "world" else (0.0,))
     ]
 
 
@@ -535,9 +578,14 @@ class CompactDeck(pdk.Deck):  # type: ignore[misc]
 
 
 def deck(layers: list[pdk.Layer], view: ViewPreset) -> pdk.Deck:
-    """Return the Deck: no map provider (offline), a text tooltip, the chosen initial view."""
+    """Return the Deck: no map provider (offline), a text tooltip, the chosen initial view.
+
+    The map view repeats the world east and west at low zoom, so every layer (the basemap
+    image too) also shows across the antimeridian.
+    """
     return CompactDeck(
         layers=layers,
+        views=[pdk.View(type="MapView", controller=True, repeat=True)],
         map_provider=None,
         initial_view_state=pdk.ViewState(
             longitude=view.lon, latitude=view.lat, zoom=view.zoom, min_zoom=0, max_zoom=14

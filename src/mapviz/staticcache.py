@@ -1,12 +1,14 @@
 """Content-addressed files for layers the browser should fetch once instead of on every rerun.
 
-Large layers (strike points) are written as JSON under the app's static folder, named by the
-SHA-256 of their content, and referenced from the map by URL. A slider move then re-sends only the
-small parts of the map that changed. File names come only from hashes, never from data or URLs.
+Large layers (strike points, ring geometry) are written as JSON under the app's static folder,
+named by the SHA-256 of their content, and referenced from the map by URL. A slider move then
+sends a small deck spec, and the browser fetches only the layers that changed. File names come
+only from fixed prefixes and hashes, never from data or URLs.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
@@ -14,8 +16,9 @@ from pathlib import Path
 from typing import Final
 
 PUBLIC_FILE_MODE: Final = 0o644
-MAX_CACHE_FILES: Final = 64
-"""Oldest files beyond this many are deleted when a new one is written."""
+MAX_FILES_PER_PREFIX: Final = 256
+"""Oldest files of a prefix beyond this many are deleted when a new one of it is written (ring
+layers change with every slider move; strike layers only with the data and filters)."""
 
 
 def publish(folder: Path, payload: bytes, *, prefix: str, suffix: str = ".json") -> str:
@@ -34,15 +37,16 @@ def publish(folder: Path, payload: bytes, *, prefix: str, suffix: str = ".json")
         out.write(payload)
     Path(temporary).chmod(PUBLIC_FILE_MODE)
     Path(temporary).replace(target)
-    _evict(folder, keep=name)
+    _evict(folder, prefix=prefix, keep=name)
     return name
 
 
-def _evict(folder: Path, *, keep: str) -> None:
-    files = sorted(
-        (p for p in folder.iterdir() if p.is_file() and not p.name.startswith(".")),
-        key=lambda p: p.stat().st_mtime,
-    )
-    for old in files[: max(0, len(files) - MAX_CACHE_FILES)]:
+def _evict(folder: Path, *, prefix: str, keep: str) -> None:
+    files = []
+    for path in folder.glob(f"{prefix}-*"):
+        with contextlib.suppress(FileNotFoundError):  # another session may evict it first
+            files.append((path.stat().st_mtime, path))
+    files.sort()
+    for _, old in files[: max(0, len(files) - MAX_FILES_PER_PREFIX)]:
         if old.name != keep:
             old.unlink(missing_ok=True)
