@@ -49,6 +49,7 @@ from mapviz.deck import (
     strike_raster,
     strike_raster_layer,
     strike_records,
+    uncertainty_records,
 )
 from mapviz.errors import MapvizError, Problem
 from mapviz.export import (
@@ -516,12 +517,8 @@ def map_fragment(
         url = still_served(published_strikes, shown, selection.source_key, selection.filters)
         layers += strike_layers(url)
     if show["sites"]:
-        uncertainty = [
-            cached_ring(s.point.lon, s.point.lat, s.uncertainty_km, params.tolerance_m)
-            for s in sites
-            if s.uncertainty_km > 0
-        ]
-        layers += site_layers(sites_frame(sites), uncertainty)
+        circles = still_served(published_uncertainty, sites, params.tolerance_m)
+        layers += site_layers(sites_frame(sites), circles)
     st.pydeck_chart(deck(layers, VIEW_PRESETS[view_key]), height=MAP_HEIGHT_PX, key="map")
     if show["strikes"] and len(shown) > VECTOR_STRIKE_LIMIT:
         st.caption(
@@ -534,6 +531,18 @@ def map_fragment(
         st.dataframe(counts, hide_index=True, key="ring_counts")
     else:
         st.info("Choose or add a launch point to measure distances.")
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def published_uncertainty(sites: tuple[LaunchSite, ...], tolerance_m: float) -> str:
+    """URL of the launch areas' dashed uncertainty circles (they do not follow the sliders)."""
+    uncertainty = [
+        cached_ring(s.point.lon, s.point.lat, s.uncertainty_km, tolerance_m)
+        for s in sites
+        if s.uncertainty_km > 0
+    ]
+    payload = records_payload(uncertainty_records(uncertainty))
+    return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix="uncertainty"))
 
 
 @st.cache_resource

@@ -272,3 +272,12 @@ def test_about_tab_says_what_the_data_is_and_is_not(app: AppTest) -> None:
     assert "HYPOTHETICAL" in text
     assert "About 50 launches" in text
     assert "not Kharkiv" in text
+
+
+def test_an_evicted_layer_file_is_published_again(app: AppTest) -> None:
+    static = Path(APP).parent / "static" / "cache"
+    served = static / Path(layer(spec(run(app)), "strikes")["data"]).name
+    served.unlink()  # as if evicted while its URL was still cached
+    again = static / Path(layer(spec(run(app)), "strikes")["data"]).name
+    assert again.is_file()
+    assert json.loads(again.read_text(encoding="utf-8"))  # the five shipped reports

@@ -59,7 +59,7 @@ def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
         *basemap_layers(),
         *ring_layers(rings, envelopes=True),
         *strike_layers("app/static/cache/strikes-x.json"),
-        *site_layers(sites_frame((site,)), []),
+        *site_layers(sites_frame((site,)), "app/static/cache/uncertainty-x.json"),
         *deployment_layers(
             deployments(), "app/static/cache/deployments-x.json", "app/static/cache/outlines-x.json"
         ),

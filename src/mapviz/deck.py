@@ -21,6 +21,7 @@ import numpy.typing as npt
 import pandas as pd
 import pydeck as pdk
 from PIL import Image
+from pydeck.bindings import deck as pydeck_deck
 from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import MultiPolygon, Polygon
 
@@ -69,6 +70,11 @@ _ZERO_WIDTH_SPACE: Final = "\u200b"
 BASEMAP_URL: Final = "app/static/basemap/{name}"
 BASEMAP_INDEX: Final = Path(__file__).resolve().parents[2] / "static" / "basemap" / "basemap.json"
 LAYER_CACHE_URL: Final = "app/static/cache/{name}"
+
+
+# pydeck looks for its Jupyter widget (an import that fails here) on every Deck(), which costs
+# milliseconds on each slider move; the answer cannot change while the server runs: ask once.
+pydeck_deck.has_jupyter_extra = cache(pydeck_deck.has_jupyter_extra)
 
 
 @dataclass(frozen=True)
@@ -166,21 +172,6 @@ def _publishers(sources_json: str) -> str:
     return "; ".join(n for n in names if n) or "not given"
 
 
-def _ring_label_points(rings: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    labels = []
-    for row in rings[rings["kind"].isin(["min_ring", "max_ring"])].itertuples():
-        coords = np.asarray(row.geometry.exterior.coords)
-        top = coords[np.argmax(coords[:, 1])]
-        labels.append(
-            {
-                "p": [round(float(top[0]), 4), round(float(top[1]), 4)],
-                "t": f"{row.radius_km:g} km",
-                "c": list(MIN_RING_COLOUR if row.kind == "min_ring" else MAX_RING_COLOUR),
-            }
-        )
-    return labels
-
-
 def _labels(layer_id: str, data: object, **style: object) -> pdk.Layer:
     """Return a text layer: plain bitmap font, no background box and no outline.
 
@@ -233,19 +224,19 @@ def dashes(path: list[list[float]], count: int = DASHES_PER_RING) -> list[list[l
     return pieces
 
 
-def _dashed_paths(
+def _paths(
     layer_id: str,
-    records: list[dict[str, Any]],
+    data: str | list[dict[str, Any]],
     *,
     colour: list[int],
     width_px: float,
     pickable: bool = False,
 ) -> pdk.Layer:
-    """Return a path layer drawing each record's `path` dashed (see `dashes`), widths in pixels."""
+    """Return a path layer of one colour (records or a URL of records with `path`), in pixels."""
     return pdk.Layer(
         "PathLayer",
         id=layer_id,
-        data=dashed_records(records),
+        data=data,
         get_path="path",
         get_color=colour,
         width_units=pdk.types.String("pixels"),
@@ -260,21 +251,37 @@ def dashed_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
-    """Bands (filled), min and max rings (outlined, labelled) and optional reach envelopes."""
-    bands = [
-        {"polygon": poly, "tt": inert(f"{row.site}: {row.radius_km:g} km band")}
-        for row in rings[rings["kind"] == "band"].itertuples()
-        for poly in _rings_of(row.geometry)
-    ]
-    outlines = [
-        {
-            "path": ring[0],
-            "c": list(MIN_RING_COLOUR if row.kind == "min_ring" else MAX_RING_COLOUR),
-            "tt": inert(f"{row.site}: {row.radius_km:g} km geodesic ring"),
-        }
-        for row in rings[rings["kind"].isin(["min_ring", "max_ring"])].itertuples()
-        for ring in _rings_of(row.geometry)
-    ]
+    """Bands (filled), min and max rings (outlined, labelled) and optional reach envelopes.
+
+    One pass over the rings' columns: this runs on every slider move.
+    """
+    bands: list[dict[str, Any]] = []
+    outlines: list[dict[str, Any]] = []
+    labels: list[dict[str, Any]] = []
+    paths: list[dict[str, Any]] = []
+    for site, kind, radius_km, geometry in zip(
+        rings["site"].tolist(),
+        rings["kind"].tolist(),
+        rings["radius_km"].tolist(),
+        rings.geometry,
+        strict=True,
+    ):
+        polygons = _rings_of(geometry)
+        if kind == "band":
+            text = inert(f"{site}: {radius_km:g} km band")
+            bands.extend({"polygon": polygon, "tt": text} for polygon in polygons)
+        elif kind in ("min_ring", "max_ring"):
+            colour = list(MIN_RING_COLOUR if kind == "min_ring" else MAX_RING_COLOUR)
+            text = inert(f"{site}: {radius_km:g} km geodesic ring")
+            outlines.extend({"path": p[0], "c": colour, "tt": text} for p in polygons)
+            top = max((xy for p in polygons for xy in p[0]), key=lambda xy: xy[1])
+            labels.append(
+                {"p": [round(top[0], 4), round(top[1], 4)], "t": f"{radius_km:g} km", "c": colour}
+            )
+        elif envelopes:
+            reach = "from some point" if kind == "reach_from_some" else "from every point"
+            text = inert(f"{site}: reach of the launch area {reach} ({radius_km:g} km)")
+            paths.extend({"path": p[0], "tt": text} for p in polygons)
     layers = [
         pdk.Layer(
             "PolygonLayer",
@@ -297,7 +304,7 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
         ),
         _labels(
             "range-ring-labels",
-            _ring_label_points(rings),
+            labels,
             get_color="c",
             get_size=13,
             get_pixel_offset=[0, -9],
@@ -305,21 +312,13 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
         ),
     ]
     if envelopes:
-        paths = [
-            {
-                "path": ring[0],
-                "tt": inert(
-                    f"{row.site}: reach of the launch area "
-                    + ("from some point" if row.kind == "reach_from_some" else "from every point")
-                    + f" ({row.radius_km:g} km)"
-                ),
-            }
-            for row in rings[rings["kind"].isin(["reach_from_some", "reach_from_all"])].itertuples()
-            for ring in _rings_of(row.geometry)
-        ]
         layers.append(
-            _dashed_paths(
-                "reach-envelopes", paths, colour=list(MAX_RING_COLOUR), width_px=1.5, pickable=True
+            _paths(
+                "reach-envelopes",
+                dashed_records(paths),
+                colour=list(MAX_RING_COLOUR),
+                width_px=1.5,
+                pickable=True,
             )
         )
     return layers
@@ -434,8 +433,17 @@ def strike_raster_layer(url: str, bounds: list[float]) -> pdk.Layer:
     )
 
 
-def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> list[pdk.Layer]:
-    """Candidate launch points, their names, and their uncertainty circles (geodesic)."""
+def uncertainty_records(uncertainty_rings: list[Polygon]) -> list[dict[str, Any]]:
+    """Dashes of the launch areas' uncertainty circles (geodesic), for a static file."""
+    return dashed_records([{"path": _rings_of(ring)[0][0]} for ring in uncertainty_rings])
+
+
+def site_layers(sites: gpd.GeoDataFrame, circles_url: str) -> list[pdk.Layer]:
+    """Candidate launch points, their names, and their dashed uncertainty circles.
+
+    The circles come from `circles_url` (a static file of `uncertainty_records`): they change
+    with the launch points, not with the range sliders, so the browser fetches them once.
+    """
     points = [
         {
             "p": [row.geometry.x, row.geometry.y],
@@ -445,9 +453,8 @@ def site_layers(sites: gpd.GeoDataFrame, uncertainty_rings: list[Polygon]) -> li
         }
         for row in sites.itertuples()
     ]
-    circles = [{"path": _rings_of(ring)[0][0]} for ring in uncertainty_rings]
     return [
-        _dashed_paths("site-uncertainty", circles, colour=[*BLACK, 160], width_px=1),
+        _paths("site-uncertainty", circles_url, colour=[*BLACK, 160], width_px=1),
         pdk.Layer(
             "ScatterplotLayer",
             id="launch-sites",
