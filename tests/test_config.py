@@ -17,6 +17,7 @@ def test_safe_defaults() -> None:
     assert server["runOnSave"] is False
     assert CONFIG["browser"]["gatherUsageStats"] is False
     assert CONFIG["client"]["showErrorDetails"] == "none"  # no tracebacks shown to users
+    assert CONFIG["client"]["allowedOrigins"] == []  # no parent frame controls the app
 
 
 def test_upload_cap_is_stated_in_the_readme() -> None:
