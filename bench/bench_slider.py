@@ -4,13 +4,17 @@ Compares mapviz with N synthetic strikes (MAPVIZ_SYNTHETIC_STRIKES=N) against a 
 Streamlit + pydeck app with one ring (bench/minimal_app.py), all measured in this one run.
 
 Run: `.venv/bin/python bench/bench_slider.py [N ...]` (default 1000 10000 100000). Prints a
-Markdown table for docs/BENCHMARKS.md.
+Markdown table for docs/BENCHMARKS.md (about 6 minutes).
+
+Every app runs on its own server at once; in each of 3 rounds each app in turn is opened in a
+fresh browser context and its slider pressed 8 times, so a slow spell of this shared machine hits
+every app alike.
 
 Definitions (the same for every app):
 - first paint: from navigation start to the second animation frame after the last websocket
   message or fetched file of the initial load (so a layer fetched as a static file counts);
-  measured in a fresh browser context (empty HTTP cache) after one warm-up load, so the server's
-  caches are warm, and also on the very first load (cold).
+  measured in a fresh browser context (empty HTTP cache) after a first load that warms the
+  server's caches (that first load is reported as "cold").
 - slider latency: from the key press (ArrowRight on the focused "Max range (km)" slider, so
   every press asks for a radius not drawn before and no cache of either app can answer) to the
   second animation frame after the last websocket message or fetched file of the rerun it
@@ -19,6 +23,7 @@ Definitions (the same for every app):
 
 from __future__ import annotations
 
+import contextlib
 import statistics
 import sys
 from pathlib import Path
@@ -39,9 +44,66 @@ from tools.browser import (
     wait_for_quiet,
 )
 
-PRESSES = 15
-FIRST_PAINTS = 3
+ROUNDS = 3
+PRESSES = 8
 MINIMAL_APP = ROOT / "bench" / "minimal_app.py"
+
+
+def load_and_press(browser: Any, url: str) -> tuple[float, list[float]]:
+    """Open the app in a fresh context (empty HTTP cache); return first paint and slider times."""
+    page = open_app(browser, url)
+    painted = last_paint_ms(page)
+    widget = page.locator("[data-testid=stSlider]").filter(has_text="Max range (km)")
+    widget.locator("input[type=range]").focus()
+    latencies = []
+    for _ in range(PRESSES):
+        page.keyboard.press("ArrowRight")
+        wait_for_quiet(page)
+        latencies.append(last_paint_ms(page) - last_key_ms(page))
+    close_app(page)
+    return painted, latencies
+
+
+def main(counts: list[int]) -> None:
+    apps: list[tuple[str, Path, dict[str, str]]] = [
+        ("minimal app, one ring (baseline)", MINIMAL_APP, {})
+    ] + [
+        (f"mapviz, {n:,} synthetic strikes", ROOT / "app.py", {"MAPVIZ_SYNTHETIC_STRIKES": str(n)})
+        for n in counts
+    ]
+    with contextlib.ExitStack() as servers, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        urls = []
+        cold: dict[str, float] = {}
+        for label, app, env in apps:
+            server = servers.enter_context(streamlit_server(app, env=env))
+            url = server.url + ("/?view=Ukraine+theatre" if app.name == "app.py" else "/")
+            cold[label] = first_paint_ms(browser, url)
+            urls.append((label, url))
+        paints: dict[str, list[float]] = {label: [] for label, _ in urls}
+        slider: dict[str, list[float]] = {label: [] for label, _ in urls}
+        for _ in range(ROUNDS):  # the apps take turns, so a slow spell hits them all
+            for label, url in urls:
+                painted, latencies = load_and_press(browser, url)
+                paints[label].append(painted)
+                slider[label].extend(latencies)
+        browser.close()
+    base_slider = statistics.median(slider[apps[0][0]])
+    base_paint = statistics.median(paints[apps[0][0]])
+    print(
+        "| app | slider latency, median ms (IQR) | vs baseline | first paint (warm), median ms "
+        "| vs baseline | first paint (cold) ms |"
+    )
+    print("|---|---|---|---|---|---|")
+    for label, _ in urls:
+        q1, _, q3 = statistics.quantiles(slider[label], n=4)
+        median_slider = statistics.median(slider[label])
+        median_paint = statistics.median(paints[label])
+        print(
+            f"| {label} | {median_slider:.0f} ({q1:.0f}-{q3:.0f}) "
+            f"| {median_slider / base_slider:.2f}x | {median_paint:.0f} "
+            f"| {median_paint / base_paint:.2f}x | {cold[label]:.0f} |"
+        )
 
 
 def first_paint_ms(browser: Any, url: str) -> float:
@@ -49,51 +111,6 @@ def first_paint_ms(browser: Any, url: str) -> float:
     painted = last_paint_ms(page)
     close_app(page)
     return painted
-
-
-def slider_latencies_ms(browser: Any, url: str) -> list[float]:
-    page = open_app(browser, url)
-    widget = page.locator("[data-testid=stSlider]").filter(has_text="Max range (km)")
-    thumb = widget.locator("input[type=range]")
-    thumb.focus()
-    latencies = []
-    for _ in range(PRESSES):
-        page.keyboard.press("ArrowRight")
-        wait_for_quiet(page)
-        latencies.append(last_paint_ms(page) - last_key_ms(page))
-    close_app(page)
-    return latencies
-
-
-def measure(browser: Any, app: Path, env: dict[str, str]) -> dict[str, float]:
-    with streamlit_server(app, env=env) as server:
-        url = server.url + ("/?view=Ukraine+theatre" if app.name == "app.py" else "/")
-        cold = first_paint_ms(browser, url)
-        warm = statistics.median(first_paint_ms(browser, url) for _ in range(FIRST_PAINTS))
-        slider = statistics.median(slider_latencies_ms(browser, url))
-    return {"cold": cold, "warm": warm, "slider": slider}
-
-
-def main(counts: list[int]) -> None:
-    rows = []
-    with sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
-        baseline = measure(browser, MINIMAL_APP, {})
-        rows.append(("minimal app, one ring (baseline)", baseline))
-        for count in counts:
-            result = measure(browser, ROOT / "app.py", {"MAPVIZ_SYNTHETIC_STRIKES": str(count)})
-            rows.append((f"mapviz, {count:,} synthetic strikes", result))
-        browser.close()
-    print(
-        "| app | slider latency, median ms | vs baseline | first paint (warm), median ms "
-        "| vs baseline | first paint (cold) ms |"
-    )
-    print("|---|---|---|---|---|---|")
-    for label, r in rows:
-        print(
-            f"| {label} | {r['slider']:.0f} | {r['slider'] / baseline['slider']:.2f}x "
-            f"| {r['warm']:.0f} | {r['warm'] / baseline['warm']:.2f}x | {r['cold']:.0f} |"
-        )
 
 
 if __name__ == "__main__":

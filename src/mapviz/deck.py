@@ -60,6 +60,8 @@ RIM_RGBA: Final = (40, 40, 40, 255)
 RASTER_PAD_DEG: Final = 0.5
 MERCATOR_MAX_LAT_DEG: Final = 85.05112878
 LABEL_STACK_PX: Final = 36
+LABEL_NEIGHBOUR_DEG: Final = 3.0
+"""Labels of places closer than this (in longitude and latitude) are stacked, not overlapped."""
 
 MAX_DISPLAY_CHARS: Final = 300
 """Text from data longer than this is cut (with an ellipsis) in tooltips and labels; the data and
@@ -505,19 +507,31 @@ def deployment_layers(
     The polygons and their outlines come from static files (`deployment_records` and
     `deployment_outline_records`); the labels are inline.
     """
-    labels = []
-    seen: dict[tuple[float, float], int] = {}
+    labels: list[dict[str, Any]] = []
+    anchors: list[list[Any]] = []  # [anchor point, labels stacked there]
     for row in areas.itertuples():
         point = (round(row.reference_lon, 4), round(row.reference_lat, 4))
-        stacked = seen.get(point, 0)  # areas around the same place: stack their labels
-        seen[point] = stacked + 1
+        # labels of the same or nearby places share one anchor, stacked below one another
+        anchor = next(
+            (
+                a
+                for a in anchors
+                if abs(point[0] - a[0][0]) < LABEL_NEIGHBOUR_DEG
+                and abs(point[1] - a[0][1]) < LABEL_NEIGHBOUR_DEG
+            ),
+            None,
+        )
+        if anchor is None:
+            anchor = [point, 0]
+            anchors.append(anchor)
         labels.append(
             {
-                "p": list(point),
+                "p": list(anchor[0]),
                 "t": inert(f"HYPOTHETICAL\n{row.system.split(' (')[0]}"),
-                "o": [0, LABEL_STACK_PX * stacked],
+                "o": [0, LABEL_STACK_PX * anchor[1]],
             }
         )
+        anchor[1] += 1
     return [
         pdk.Layer(
             "PolygonLayer",
