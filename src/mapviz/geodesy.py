@@ -17,8 +17,8 @@ count of a ring is chosen so that every edge midpoint lies within a tolerance of
 
 How a ring is computed. A geodesic circle's latitude and longitude offset are smooth periodic
 functions of the azimuth from its centre, and they depend only on the centre's latitude and the
-radius (longitude just shifts them). Their Fourier coefficients fall off geometrically, so a
-few dozen exact points (`Geod` direct problems) determine the whole circle: a trigonometric
+radius (longitude just shifts them). Their Fourier coefficients fall off geometrically, so 13
+(or 25) exact points (`Geod` direct problems) determine the whole circle: a trigonometric
 interpolant through them is evaluated at every vertex and edge midpoint with one cached matrix
 product. The model's own error is estimated a priori from its highest coefficients (accepted
 below 1 cm, otherwise twice as many exact points are taken), and the chord of every edge is
@@ -73,6 +73,9 @@ _MODEL_TOLERANCE_M: Final = 0.01
 _MODEL_MAX_LAT_DEG: Final = 80.0
 """The spectral model is used only for rings that stay within this latitude: nearer the poles the
 longitude offset changes too fast for a few dozen points (and a ring may enclose a pole)."""
+_MODEL_TAIL_TERMS: Final = 3
+"""Highest Fourier coefficients that bound the model's error: latitude cosines K/2-1 and K/2,
+longitude sine K/2-1 (the longitude offset is odd in azimuth, so its sine K/2 is always zero)."""
 _MODEL_MATRICES_KEPT: Final = 16
 _MAX_MODEL_VERTICES: Final = 2048
 """Larger rings are computed point by point: their interpolation matrices would be megabytes."""
@@ -242,9 +245,6 @@ def _model_matrix(k: int, n: int, tail_scale: float) -> FloatArray:
     matrix[rows + 5, :h] = _fold_mirrored(lon_tail, k)[1][0]
     matrix.setflags(write=False)
     return matrix
-
-
-_MODEL_TAIL_TERMS: Final = 3
 
 
 @functools.lru_cache(maxsize=len(_MODEL_SAMPLE_COUNTS))
