@@ -130,12 +130,17 @@ def filtered(_strikes: gpd.GeoDataFrame, source_key: str, filters: Filters) -> g
     return filter_strikes(_strikes, filters)
 
 
+def served_url(payload: bytes, prefix: str, suffix: str = ".json") -> str:
+    """Write `payload` to the static layer cache (named by its hash); return the URL to fetch."""
+    return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix=prefix, suffix=suffix))
+
+
 @st.cache_data(max_entries=16, show_spinner=False)
 def published_strikes(_strikes: gpd.GeoDataFrame, source_key: str, filters: Filters) -> str:
     """URL of the filtered strike layer, written once as a static file."""
     del source_key, filters  # cache key only
     payload = records_payload(strike_records(_strikes))
-    return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix="strikes"))
+    return served_url(payload, "strikes")
 
 
 @st.cache_data(max_entries=16, show_spinner="Drawing the strikes...")
@@ -145,8 +150,7 @@ def published_raster(
     """URL and lon/lat bounds of the filtered strikes drawn as one image (many strikes)."""
     del source_key, filters  # cache key only
     png, bounds = strike_raster(_strikes)
-    name = publish(STATIC_CACHE, png, prefix="strikes", suffix=".png")
-    return LAYER_CACHE_URL.format(name=name), bounds
+    return served_url(png, "strikes", suffix=".png"), bounds
 
 
 def still_served(cached: Any, *args: Any) -> Any:
@@ -163,14 +167,11 @@ def still_served(cached: Any, *args: Any) -> Any:
 def published_deployments() -> tuple[str, str]:
     """URLs of the hypothetical areas and their dashed outlines (static for the server's life)."""
     polygons = deployment_records(deployments())
-    urls = [
-        publish(STATIC_CACHE, records_payload(records), prefix=prefix)
-        for records, prefix in (
-            (polygons, "deployments"),
-            (deployment_outline_records(polygons), "deployment-outlines"),
-        )
-    ]
-    return LAYER_CACHE_URL.format(name=urls[0]), LAYER_CACHE_URL.format(name=urls[1])
+    outlines = deployment_outline_records(polygons)
+    return (
+        served_url(records_payload(polygons), "deployments"),
+        served_url(records_payload(outlines), "deployment-outlines"),
+    )
 
 
 @st.cache_resource(max_entries=16, show_spinner="Measuring distances...")
@@ -542,7 +543,7 @@ def published_uncertainty(sites: tuple[LaunchSite, ...], tolerance_m: float) -> 
         if s.uncertainty_km > 0
     ]
     payload = records_payload(uncertainty_records(uncertainty))
-    return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix="uncertainty"))
+    return served_url(payload, "uncertainty")
 
 
 @st.cache_resource

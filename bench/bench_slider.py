@@ -49,6 +49,14 @@ PRESSES = 8
 MINIMAL_APP = ROOT / "bench" / "minimal_app.py"
 
 
+def first_paint_ms(browser: Any, url: str) -> float:
+    """Open the app in a fresh context; return its first paint (ms)."""
+    page = open_app(browser, url)
+    painted = last_paint_ms(page)
+    close_app(page)
+    return painted
+
+
 def load_and_press(browser: Any, url: str) -> tuple[float, list[float]]:
     """Open the app in a fresh context (empty HTTP cache); return first paint and slider times."""
     page = open_app(browser, url)
@@ -104,13 +112,6 @@ def main(counts: list[int]) -> None:
             f"| {median_slider / base_slider:.2f}x | {median_paint:.0f} "
             f"| {median_paint / base_paint:.2f}x | {cold[label]:.0f} |"
         )
-
-
-def first_paint_ms(browser: Any, url: str) -> float:
-    page = open_app(browser, url)
-    painted = last_paint_ms(page)
-    close_app(page)
-    return painted
 
 
 if __name__ == "__main__":

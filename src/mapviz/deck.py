@@ -542,14 +542,11 @@ def deployment_layers(
             stroked=False,
             pickable=True,
         ),
-        pdk.Layer(
-            "PathLayer",
-            id="deployment-outlines",
-            data=outlines_url,
-            get_path="path",
-            get_color=list(HYPOTHETICAL_COLOUR),
-            width_units=pdk.types.String("pixels"),
-            get_width=2,
+        _paths(
+            "deployment-outlines",
+            outlines_url,
+            colour=list(HYPOTHETICAL_COLOUR),
+            width_px=2,
             pickable=True,
         ),
         _labels(
