@@ -36,9 +36,10 @@ QUIET_MS = 300
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 # Records when each websocket message and each fetched file arrives, the time of the second
-# animation frame after each (the repaint that shows it), key presses, and user actions that start
-# a rerun (key presses and input changes); so a test can wait until the server has answered the
-# last action and gone quiet, and a benchmark can time key press -> repaint.
+# animation frame after each and after each WebGL draw (the repaint that shows it), key presses,
+# and user actions that start a rerun (key presses and input changes); so a test can wait until
+# the server has answered the last action and gone quiet, and a benchmark can time key press ->
+# repaint.
 WEBSOCKET_PROBE = """
 (() => {
   window.__wsTimes = [];
@@ -65,6 +66,30 @@ WEBSOCKET_PROBE = """
     window.__actionTimes.push(performance.now());
   }, true);
   window.addEventListener('change', () => window.__actionTimes.push(performance.now()), true);
+  // WebGL draws count as paints too: the map can draw a frame long after the file or message
+  // that caused it (an image decoded and uploaded as a texture), and the two animation frames after
+  // a draw are when that frame has been through the GPU process and shown.
+  window.__lastDraw = 0;
+  let drawPending = false;
+  for (const Context of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
+    for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced',
+                        'drawElementsInstanced']) {
+      const native = Context && Context.prototype[name];
+      if (!native) continue;
+      Context.prototype[name] = function (...args) {
+        const result = native.apply(this, args);
+        window.__lastDraw = performance.now();
+        if (!drawPending) {
+          drawPending = true;
+          requestAnimationFrame(() => requestAnimationFrame(() => {
+            drawPending = false;
+            window.__paintTimes.push(performance.now());
+          }));
+        }
+        return result;
+      };
+    }
+  }
 })();
 """
 
@@ -191,9 +216,9 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
     """Wait until the page has received and painted the rerun of the last user action.
 
     That is: a websocket message after the last key press or input change (so a rerun that has
-    not started yet is not mistaken for quiet), then no message for `quiet_ms`, the script idle,
-    then two animation frames. Returns the arrival time (performance.now(), ms) of the last
-    message.
+    not started yet is not mistaken for quiet), then no message and no WebGL draw for
+    `quiet_ms`, the script idle, then two animation frames. Returns the arrival time
+    (performance.now(), ms) of the last message.
     """
     page.wait_for_function(
         """([quiet, idle]) => {
@@ -201,7 +226,8 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
             const actions = window.__actionTimes || [];
             const last = times.length ? times[times.length - 1] : 0;
             const action = actions.length ? actions[actions.length - 1] : -1;
-            return last > action && performance.now() - last > quiet
+            const now = performance.now();
+            return last > action && now - last > quiet && now - window.__lastDraw > quiet
                 && document.querySelector(idle) !== null;
         }""",
         arg=[quiet_ms, IDLE],
@@ -216,7 +242,10 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
 
 
 def last_paint_ms(page: Any) -> float:
-    """Return when (performance.now(), ms) the last message or file was painted."""
+    """Return when (performance.now(), ms) the last message or file was painted.
+
+    That is two animation frames after the last message, fetched file or WebGL draw.
+    """
     value: float = page.evaluate("() => Math.max(0, ...(window.__paintTimes || []))")
     return value
 
