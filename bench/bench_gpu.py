@@ -23,6 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright
 
+from bench.bench_slider import MAPVIZ_PATH, MINIMAL_APP
 from tools.browser import (
     ROOT,
     close_app,
@@ -30,6 +31,7 @@ from tools.browser import (
     last_paint_ms,
     launch_chromium,
     open_app,
+    slider_thumb,
     streamlit_server,
     wait_for_quiet,
 )
@@ -51,9 +53,7 @@ def measure(browser: Any, url: str) -> dict[str, float]:
     page = open_app(browser, url)
     load = swap_ms(browser.stop_tracing())
     painted = last_paint_ms(page)
-    page.locator("[data-testid=stSlider]").filter(has_text="Max range (km)").locator(
-        "input[type=range]"
-    ).focus()
+    slider_thumb(page, "Max range (km)").focus()
     latencies = []
     browser.start_tracing(categories=CATEGORIES)
     for _ in range(PRESSES):
@@ -76,12 +76,12 @@ def measure(browser: Any, url: str) -> dict[str, float]:
 
 def main(count: int) -> None:
     apps = [
-        ("minimal app, one ring (baseline)", ROOT / "bench" / "minimal_app.py", {}, "/"),
+        ("minimal app, one ring (baseline)", MINIMAL_APP, {}, "/"),
         (
             f"mapviz, {count:,} synthetic strikes",
             ROOT / "app.py",
             {"MAPVIZ_SYNTHETIC_STRIKES": str(count)},
-            "/?view=Ukraine+theatre",
+            MAPVIZ_PATH,
         ),
     ]
     rows = []

@@ -11,14 +11,15 @@ fresh browser context and its slider pressed 8 times, so a slow spell of this sh
 every app alike.
 
 Definitions (the same for every app):
-- first paint: from navigation start to the second animation frame after the last websocket
-  message or fetched file of the initial load (so a layer fetched as a static file counts);
+- a paint: the second animation frame after a websocket message, a fetched file or a WebGL
+  draw call (deck.gl draws an image layer only once the browser has decoded and uploaded it).
+- first paint: from navigation start to the last paint of the initial load;
   measured in a fresh browser context (empty HTTP cache) after a first load that warms the
   server's caches (that first load is reported as "cold").
 - slider latency: from the key press (ArrowRight on the focused "Max range (km)" slider, so
   every press asks for a radius not drawn before and no cache of either app can answer) to the
-  second animation frame after the last websocket message or fetched file of the rerun it
-  caused (`tools.browser.wait_for_quiet` first waits for a message after the key press).
+  last paint of the rerun it caused (`tools.browser.wait_for_quiet` first waits for a message
+  after the key press).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from tools.browser import (
     last_paint_ms,
     launch_chromium,
     open_app,
+    slider_thumb,
     streamlit_server,
     wait_for_quiet,
 )
@@ -47,6 +49,7 @@ from tools.browser import (
 ROUNDS = 3
 PRESSES = 8
 MINIMAL_APP = ROOT / "bench" / "minimal_app.py"
+MAPVIZ_PATH = "/?view=Ukraine+theatre"
 
 
 def first_paint_ms(browser: Any, url: str) -> float:
@@ -61,8 +64,7 @@ def load_and_press(browser: Any, url: str) -> tuple[float, list[float]]:
     """Open the app in a fresh context (empty HTTP cache); return first paint and slider times."""
     page = open_app(browser, url)
     painted = last_paint_ms(page)
-    widget = page.locator("[data-testid=stSlider]").filter(has_text="Max range (km)")
-    widget.locator("input[type=range]").focus()
+    slider_thumb(page, "Max range (km)").focus()
     latencies = []
     for _ in range(PRESSES):
         page.keyboard.press("ArrowRight")
@@ -85,7 +87,7 @@ def main(counts: list[int]) -> None:
         cold: dict[str, float] = {}
         for label, app, env in apps:
             server = servers.enter_context(streamlit_server(app, env=env))
-            url = server.url + ("/?view=Ukraine+theatre" if app.name == "app.py" else "/")
+            url = server.url + (MAPVIZ_PATH if app.name == "app.py" else "/")
             cold[label] = first_paint_ms(browser, url)
             urls.append((label, url))
         paints: dict[str, list[float]] = {label: [] for label, _ in urls}

@@ -28,6 +28,7 @@ from tools.browser import (
     last_paint_ms,
     launch_chromium,
     open_app,
+    slider_thumb,
     streamlit_server,
     wait_for_quiet,
 )
@@ -47,8 +48,7 @@ class Session:
     latencies_ms: list[float] = field(default_factory=list)
 
     def thumb(self) -> Any:
-        widget = self.page.locator("[data-testid=stSlider]").filter(has_text="Max range (km)")
-        return widget.locator("input[type=range]")
+        return slider_thumb(self.page, "Max range (km)")
 
 
 @dataclass

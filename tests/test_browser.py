@@ -24,6 +24,7 @@ from tools.browser import (
     map_canvas,
     open_app,
     skip_without_chromium,
+    slider_thumb,
     streamlit_server,
     wait_for_quiet,
 )
@@ -57,11 +58,6 @@ def browser() -> Iterator[Any]:
 def pixels(page: Any) -> Any:
     image = Image.open(io.BytesIO(map_canvas(page).screenshot())).convert("RGB")
     return np.array(image, dtype=np.int16)
-
-
-def slider_thumb(page: Any, label: str) -> Any:
-    widget = page.locator("[data-testid=stSlider]").filter(has_text=label)
-    return widget.locator("input[type=range]")
 
 
 def mask(image: Any, rgb: tuple[int, int, int], tolerance: int = 30) -> Any:

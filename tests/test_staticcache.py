@@ -24,9 +24,9 @@ def test_publish_names_files_by_content(tmp_path: Path) -> None:
 def test_old_files_of_a_prefix_are_evicted(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(staticcache, "MAX_FILES_PER_PREFIX", 3)
     strikes = publish(tmp_path, b"strikes", prefix="strikes")
-    names = [publish(tmp_path, str(i).encode(), prefix="range-rings") for i in range(6)]
+    names = [publish(tmp_path, str(i).encode(), prefix="uncertainty") for i in range(6)]
     remaining = sorted(p.name for p in tmp_path.iterdir())
-    assert len([n for n in remaining if n.startswith("range-rings-")]) == 3
+    assert len([n for n in remaining if n.startswith("uncertainty-")]) == 3
     assert names[-1] in remaining
-    assert strikes in remaining  # ring files churning with the sliders never evict strikes
+    assert strikes in remaining  # circles churning with launch point edits never evict strikes
     assert not any(p.name.startswith(".tmp-") for p in tmp_path.iterdir())

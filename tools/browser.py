@@ -67,8 +67,8 @@ WEBSOCKET_PROBE = """
   }, true);
   window.addEventListener('change', () => window.__actionTimes.push(performance.now()), true);
   // WebGL draws count as paints too: the map can draw a frame long after the file or message
-  // that caused it (an image decoded and uploaded as a texture), and the two animation frames after
-  // a draw are when that frame has been through the GPU process and shown.
+  // that caused it (an image decoded and uploaded as a texture), and the two animation frames
+  // after a draw are when that frame has been through the GPU process and shown.
   window.__lastDraw = 0;
   let drawPending = false;
   for (const Context of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
@@ -241,8 +241,14 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
     return last
 
 
+def slider_thumb(page: Any, label: str) -> Any:
+    """Return the range input of the slider labelled `label` (focus it to press keys on it)."""
+    widget = page.locator("[data-testid=stSlider]").filter(has_text=label)
+    return widget.locator("input[type=range]")
+
+
 def last_paint_ms(page: Any) -> float:
-    """Return when (performance.now(), ms) the last message or file was painted.
+    """Return when (performance.now(), ms) the last message, file or draw was painted.
 
     That is two animation frames after the last message, fetched file or WebGL draw.
     """

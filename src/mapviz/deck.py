@@ -177,9 +177,9 @@ def _publishers(sources_json: str) -> str:
 def _labels(layer_id: str, data: object, **style: object) -> pdk.Layer:
     """Return a text layer: plain bitmap font, no background box and no outline.
 
-    Each of those costs the browser a shader (seconds to compile under software WebGL) or a
-    signed-distance font atlas rebuilt on updates; bold coloured text reads well on the light
-    basemap.
+    Signed-distance fonts rebuild their atlas on updates, and a background box is one more layer
+    for the browser to draw on every frame (first paint fell from ~11.5 to ~8.9 s with this and
+    the plain dashes, docs/BENCHMARKS.md); bold coloured text reads well on the light basemap.
     """
     return pdk.Layer(
         "TextLayer",
@@ -194,8 +194,8 @@ def _labels(layer_id: str, data: object, **style: object) -> pdk.Layer:
 DASHES_PER_RING: Final = 60
 DASH_DUTY: Final = 0.6
 """A dashed outline is drawn as this many dashes per closed line, each this fraction of its
-period: dashes as geometry (plain paths) rather than deck.gl's dash extension, whose extra
-shader costs seconds to compile in a software-rendered browser and work on every update."""
+period: dashes as geometry (plain paths) rather than deck.gl's dash extension, which adds a
+shader variant and per-vertex work on every update (measured with the label change in `_labels`)."""
 
 
 def dashes(path: list[list[float]], count: int = DASHES_PER_RING) -> list[list[list[float]]]:

@@ -1,9 +1,9 @@
 """Content-addressed files for layers the browser should fetch once instead of on every rerun.
 
-Large layers (strike points, ring geometry) are written as JSON under the app's static folder,
-named by the SHA-256 of their content, and referenced from the map by URL. A slider move then
-sends a small deck spec, and the browser fetches only the layers that changed. File names come
-only from fixed prefixes and hashes, never from data or URLs.
+Layers that do not follow the range sliders (strike points or their image, the hypothetical
+areas, the launch areas' uncertainty circles) are written under the app's static folder, named by
+the SHA-256 of their content, and referenced from the map by URL, so a slider move re-sends only
+the rings. File names come only from fixed prefixes and hashes, never from data or URLs.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from typing import Final
 
 PUBLIC_FILE_MODE: Final = 0o644
 MAX_FILES_PER_PREFIX: Final = 256
-"""Oldest files of a prefix beyond this many are deleted when a new one of it is written (ring
-layers change with every slider move; strike layers only with the data and filters)."""
+"""Oldest files of a prefix beyond this many are deleted when a new one of it is written (the
+uncertainty circles change with every edit of the launch points, the strike layers only with the
+data and filters: one kind never evicts the other)."""
 
 
 def publish(folder: Path, payload: bytes, *, prefix: str, suffix: str = ".json") -> str:
