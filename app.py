@@ -12,7 +12,7 @@ import math
 import os
 from dataclasses import dataclass
 from datetime import date
-from functools import partial
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from mapviz.analysis import (
     filter_strikes,
     ring_counts,
     site_distances_km,
+    sorted_distances,
     with_distances,
 )
 from mapviz.deck import (
@@ -181,6 +182,14 @@ def distance_matrix(
     """Strikes x sites geodesic distances in km: independent of the range sliders."""
     del source_key, filters  # cache key only
     return site_distances_km(_strikes, sites)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def sorted_distance_matrix(
+    _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters, sites: tuple[LaunchSite, ...]
+) -> Any:
+    """Return the distance matrix with each site's column sorted (ring counts by binary search)."""
+    return sorted_distances(distance_matrix(_strikes, source_key, filters, sites))
 
 
 def strike_source(
@@ -391,8 +400,12 @@ def apply_preset() -> None:
         st.session_state["max_km"] = int(preset.max_km)
 
 
-def range_controls() -> tuple[float, float]:
-    """Render the preset chooser and the range sliders; return (min_km, max_km) to draw."""
+def preset_chooser() -> None:
+    """Render the range preset chooser and the chosen preset's citations.
+
+    Outside the map fragment: choosing a preset reruns the page, and a slider move does not
+    redraw the chooser.
+    """
     presets = range_presets()
     labels = {p.id: p.label for p in presets}
     st.selectbox(
@@ -407,6 +420,10 @@ def range_controls() -> tuple[float, float]:
     chosen = {p.id: p for p in presets}.get(st.session_state.get("preset") or "")
     if chosen is not None:
         st.caption(f"Min: {chosen.min_source}  \nMax: {chosen.max_source}")
+
+
+def range_sliders() -> tuple[float, float]:
+    """Render the range sliders; return (min_km, max_km) to draw."""
     left, right = st.columns(2)
     min_km = left.slider(
         "Min range (km)",
@@ -484,6 +501,10 @@ class Selection:
             return None
         return distance_matrix(self.shown(), self.source_key, self.filters, sites)
 
+    def sorted_distances(self, sites: tuple[LaunchSite, ...]) -> Any:
+        """Return `distances` with each site's column sorted (an empty matrix without sites)."""
+        return sorted_distance_matrix(self.shown(), self.source_key, self.filters, sites)
+
 
 @st.fragment
 def map_fragment(
@@ -499,7 +520,7 @@ def map_fragment(
     A fragment: moving a slider reruns only this part of the page. The parameters it draws
     with are left in `current` (this session's dict) for the download buttons.
     """
-    min_km, max_km = range_controls()
+    min_km, max_km = range_sliders()
     params = Params(min_km=min_km, max_km=max_km, sites=sites, filters=selection.filters)
     current["params"] = params
     layers = basemap_layers()
@@ -519,19 +540,32 @@ def map_fragment(
         layers += strike_layers(url)
     if show["sites"]:
         circles = still_served(published_uncertainty, sites, params.tolerance_m)
-        layers += site_layers(sites_frame(sites), circles)
+        layers += site_overlay(sites, circles)
+    counts = ring_counts(selection.sorted_distances(sites), sites, min_km, max_km)
+    # Everything is computed before anything is drawn, so the map and the counts reach the
+    # browser together and it renders the page once for them (docs/BENCHMARKS.md).
     st.pydeck_chart(deck(layers, VIEW_PRESETS[view_key]), height=MAP_HEIGHT_PX, key="map")
-    if show["strikes"] and len(shown) > VECTOR_STRIKE_LIMIT:
-        st.caption(
-            f"{len(shown):,} strikes are drawn as one image (above {VECTOR_STRIKE_LIMIT:,} "
-            "points, so that the sliders stay fast): the strike table has each one's details."
-        )
     st.subheader("Strikes inside each ring")
     if sites:
-        counts = ring_counts(selection.distances(sites), sites, min_km, max_km)
         st.dataframe(counts, hide_index=True, key="ring_counts")
     else:
         st.info("Choose or add a launch point to measure distances.")
+
+
+def strike_image_note(selection: Selection, show: dict[str, bool]) -> None:
+    """Say when the strikes are drawn as one image (no per-strike tooltips on the map)."""
+    shown = len(selection.shown())
+    if show["strikes"] and shown > VECTOR_STRIKE_LIMIT:
+        st.caption(
+            f"{shown:,} strikes are drawn as one image (above {VECTOR_STRIKE_LIMIT:,} "
+            "points, so that the sliders stay fast): the strike table has each one's details."
+        )
+
+
+@lru_cache(maxsize=32)
+def site_overlay(sites: tuple[LaunchSite, ...], circles_url: str) -> list[Any]:
+    """Return the launch points' map layers (they do not follow the sliders)."""
+    return site_layers(sites_frame(sites), circles_url)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -710,7 +744,9 @@ def main() -> None:
     if tab_map.open:
         with tab_map:
             current: dict[str, Params] = st.session_state.setdefault("current", {})
+            preset_chooser()
             map_fragment(selection, sites, show=show, view_key=view_key, current=current)
+            strike_image_note(selection, show)
             legend()
             downloads(selection, inputs, current)
     if tab_table.open:

@@ -7,15 +7,20 @@ from datetime import date
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import assume, given
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
 
 from mapviz.analysis import (
     Filters,
     Params,
     filter_strikes,
     measure,
+    range_flags,
     ring_counts,
     site_column,
     site_distances_km,
+    sorted_distances,
 )
 from mapviz.errors import ParameterError
 from mapviz.geodesy import distances_km
@@ -68,12 +73,34 @@ def test_measure_adds_distances_nearest_and_flags() -> None:
 
 
 def test_ring_counts_per_site() -> None:
-    counts = ring_counts(site_distances_km(reference_strikes(), SITES), SITES, 380.0, 800.0)
+    matrix = site_distances_km(reference_strikes(), SITES)
+    counts = ring_counts(sorted_distances(matrix), SITES, 380.0, 800.0)
     counts = counts.set_index("site")
     belgorod = counts.loc["Belgorod (city centre)"]
     assert belgorod["inside 380 km"] == 3  # two in Kharkiv, one in Zaporizhzhia oblast
     assert belgorod["inside 800 km"] == 5
     assert belgorod["in band"] == 2
+
+
+@given(
+    matrix=arrays(
+        np.float64,
+        st.tuples(st.integers(0, 40), st.just(len(SITES))),
+        # whole and half km, so that strikes fall exactly on a ring; NaN: no distance
+        elements=st.one_of(st.integers(0, 60).map(lambda k: k * 10.0), st.just(np.nan)),
+    ),
+    min_km=st.integers(0, 60).map(lambda k: k * 10.0),
+    max_km=st.integers(1, 60).map(lambda k: k * 10.0),
+)
+def test_ring_counts_match_the_per_strike_flags(
+    matrix: np.ndarray, min_km: float, max_km: float
+) -> None:
+    assume(min_km != max_km)  # the app never asks for equal radii (it drops the min ring)
+    counts = ring_counts(sorted_distances(matrix), SITES, min_km, max_km)
+    inside_min, inside_max = range_flags(matrix, min_km, max_km)
+    assert counts[f"inside {min_km:g} km"].tolist() == inside_min.sum(axis=0).tolist()
+    assert counts[f"inside {max_km:g} km"].tolist() == inside_max.sum(axis=0).tolist()
+    assert counts["in band"].tolist() == (inside_max & ~inside_min).sum(axis=0).tolist()
 
 
 def test_no_sites_gives_empty_measures() -> None:
