@@ -1,7 +1,7 @@
 """mapviz dashboard: a thin Streamlit script over the UI-free `mapviz` package.
 
 Widgets are read into a frozen `Params`; the core builds layers; this script renders them. The
-range sliders, the map and the downloads live in one fragment, so moving a slider reruns only
+range sliders, the map and the ring counts live in one fragment, so moving a slider reruns only
 that part, and the strike points travel as a static file the browser fetches once.
 """
 
