@@ -24,3 +24,10 @@ def test_upload_cap_is_stated_in_the_readme() -> None:
     cap_mb = CONFIG["server"]["maxUploadSize"]
     assert f"server.maxUploadSize = {cap_mb}" in README
     assert f"{cap_mb} MB" in README
+
+
+def test_no_full_garbage_collection_after_each_run() -> None:
+    # gc.collect(2) after every rerun held each slider move ~95 ms at 100,000 strikes
+    # (docs/BENCHMARKS.md); the README's configuration section says so
+    assert CONFIG["runner"]["postScriptGC"] is False
+    assert "runner.postScriptGC = false" in README
