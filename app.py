@@ -515,7 +515,7 @@ def map_fragment(
     view_key: str,
     current: dict[str, Params],
 ) -> None:
-    """Render the range controls, the map and the ring counts.
+    """Render the range sliders, the map and the ring counts.
 
     A fragment: moving a slider reruns only this part of the page. The parameters it draws
     with are left in `current` (this session's dict) for the download buttons.
