@@ -564,7 +564,11 @@ def strike_image_note(selection: Selection, show: dict[str, bool]) -> None:
 
 @lru_cache(maxsize=32)
 def site_overlay(sites: tuple[LaunchSite, ...], circles_url: str) -> list[Any]:
-    """Return the launch points' map layers (they do not follow the sliders)."""
+    """Return the launch points' map layers (they do not follow the sliders).
+
+    The script is run afresh on every full rerun, so this cache lives for one page run and
+    serves the map fragment's reruns (slider moves) without Streamlit's argument hashing.
+    """
     return site_layers(sites_frame(sites), circles_url)
 
 
