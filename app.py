@@ -40,11 +40,15 @@ from mapviz.deck import (
     VIEW_PRESETS,
     basemap_layers,
     deck,
+    deployment_label_records,
     deployment_layers,
     deployment_outline_records,
     deployment_records,
+    label_layer,
+    outline_layer,
     records_payload,
     ring_layers,
+    site_label_records,
     site_layers,
     strike_layers,
     strike_raster,
@@ -165,14 +169,9 @@ def still_served(cached: Any, *args: Any) -> Any:
 
 
 @st.cache_resource
-def published_deployments() -> tuple[str, str]:
-    """URLs of the hypothetical areas and their dashed outlines (static for the server's life)."""
-    polygons = deployment_records(deployments())
-    outlines = deployment_outline_records(polygons)
-    return (
-        served_url(records_payload(polygons), "deployments"),
-        served_url(records_payload(outlines), "deployment-outlines"),
-    )
+def deployment_polygons() -> list[dict[str, Any]]:
+    """Return the hypothetical areas' polygon records (the same for the server's life)."""
+    return deployment_records(deployments())
 
 
 @st.cache_resource(max_entries=16, show_spinner="Measuring distances...")
@@ -524,13 +523,17 @@ def map_fragment(
     params = Params(min_km=min_km, max_km=max_km, sites=sites, filters=selection.filters)
     current["params"] = params
     layers = basemap_layers()
+    labels: list[dict[str, Any]] = []
     if show["deployments"]:
         layers += deployment_overlay()
+        labels += deployment_labels()
     if show["rings"]:
         rings = rings_frame(
             sites, min_km, max_km, tolerance_m=params.tolerance_m, envelopes=show["envelopes"]
         )
-        layers += ring_layers(rings, envelopes=show["envelopes"])
+        ring_drawing, ring_labels = ring_layers(rings, envelopes=show["envelopes"])
+        layers += ring_drawing
+        labels += ring_labels
     shown = selection.shown()
     if show["strikes"] and len(shown) > VECTOR_STRIKE_LIMIT:
         raster = still_served(published_raster, shown, selection.source_key, selection.filters)
@@ -538,9 +541,18 @@ def map_fragment(
     elif show["strikes"] and len(shown):
         url = still_served(published_strikes, shown, selection.source_key, selection.filters)
         layers += strike_layers(url)
+    circled = sites if show["sites"] else ()
+    if show["deployments"] or any(s.uncertainty_km > 0 for s in circled):
+        outlines = still_served(
+            published_outlines, circled, params.tolerance_m, show["deployments"]
+        )
+        layers.append(outline_layer(outlines))
     if show["sites"]:
-        circles = still_served(published_uncertainty, sites, params.tolerance_m)
-        layers += site_overlay(sites, circles)
+        site_dots, site_labels = site_overlay(sites)
+        layers += site_dots
+        labels += site_labels
+    if labels:
+        layers.append(label_layer(labels))
     counts = ring_counts(selection.sorted_distances(sites), sites, min_km, max_km)
     # Everything is computed before anything is drawn, so the map and the counts reach the
     # browser together and it renders the page once for them (docs/BENCHMARKS.md).
@@ -563,31 +575,46 @@ def strike_image_note(selection: Selection, show: dict[str, bool]) -> None:
 
 
 @lru_cache(maxsize=32)
-def site_overlay(sites: tuple[LaunchSite, ...], circles_url: str) -> list[Any]:
-    """Return the launch points' map layers (they do not follow the sliders).
+def site_overlay(sites: tuple[LaunchSite, ...]) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Return the launch points' map layers and labels (they do not follow the sliders).
 
     The script is run afresh on every full rerun, so this cache lives for one page run and
     serves the map fragment's reruns (slider moves) without Streamlit's argument hashing.
     """
-    return site_layers(sites_frame(sites), circles_url)
+    frame = sites_frame(sites)
+    return site_layers(frame), site_label_records(frame)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def published_uncertainty(sites: tuple[LaunchSite, ...], tolerance_m: float) -> str:
-    """URL of the launch areas' dashed uncertainty circles (they do not follow the sliders)."""
-    uncertainty = [
-        cached_ring(s.point.lon, s.point.lat, s.uncertainty_km, tolerance_m)
-        for s in sites
-        if s.uncertainty_km > 0
-    ]
-    payload = records_payload(uncertainty_records(uncertainty))
-    return served_url(payload, "uncertainty")
+def published_outlines(
+    sites: tuple[LaunchSite, ...], tolerance_m: float, with_deployments: bool
+) -> str:
+    """URL of the dashed outlines that do not follow the sliders.
+
+    They are the launch areas' uncertainty circles and, if shown, the hypothetical areas'
+    boundaries: one static file, one map layer.
+    """
+    circled = [s for s in sites if s.uncertainty_km > 0]
+    records = uncertainty_records(
+        [s.name for s in circled],
+        [cached_ring(s.point.lon, s.point.lat, s.uncertainty_km, tolerance_m) for s in circled],
+        [s.uncertainty_km for s in circled],
+    )
+    if with_deployments:
+        records += deployment_outline_records(deployment_polygons())
+    return served_url(records_payload(records), "outlines")
 
 
 @st.cache_resource
 def deployment_overlay() -> list[Any]:
-    """Return the hypothetical areas' map layers (the same for every session and rerun)."""
-    return deployment_layers(deployments(), *published_deployments())
+    """Return the hypothetical areas' map layer (the same for every session and rerun)."""
+    return deployment_layers(served_url(records_payload(deployment_polygons()), "deployments"))
+
+
+@st.cache_resource
+def deployment_labels() -> list[dict[str, Any]]:
+    """Return the hypothetical areas' "HYPOTHETICAL" labels (the same for every session)."""
+    return deployment_label_records(deployments())
 
 
 def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, Params]) -> None:

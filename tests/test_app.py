@@ -11,7 +11,8 @@ from geographiclib.geodesic import Geodesic
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-APP = str(Path(__file__).parents[1] / "app.py")
+ROOT = Path(__file__).parents[1]
+APP = str(ROOT / "app.py")
 DATA = Path(__file__).parent / "data"
 SITES = {  # PLACES.md points of the default candidates
     "Belgorod (city centre)": (36.58015, 50.61074),
@@ -41,6 +42,12 @@ def layer(document: dict[str, Any], layer_id: str) -> dict[str, Any]:
     found: list[dict[str, Any]] = [e for e in document["layers"] if e["id"] == layer_id]
     assert len(found) == 1, [entry["id"] for entry in document["layers"]]
     return found[0]
+
+
+def served_file(url: str) -> Path:
+    """The file behind a layer's static URL (app/static/cache/NAME)."""
+    assert url.startswith("app/static/cache/")
+    return ROOT / "static" / "cache" / Path(url).name
 
 
 def ring_radii_km(document: dict[str, Any]) -> dict[tuple[str, float], tuple[float, float]]:
@@ -78,7 +85,8 @@ def test_default_page_draws_every_layer(app: AppTest) -> None:
         "basemap-world",
         "basemap-theatre",
         "deployment-areas",
-        "deployment-labels",
+        "dashed-outlines",
+        "labels",
         "range-bands",
         "range-rings",
         "strikes",
@@ -88,9 +96,10 @@ def test_default_page_draws_every_layer(app: AppTest) -> None:
         assert expected in ids
     assert "mapProvider" not in document  # offline: no tile provider
     assert_rings(document, {(s, r) for s in SITES for r in (380.0, 800.0)})
-    labels = layer(document, "deployment-labels")["data"]
-    assert all(label["t"].startswith("HYPOTHETICAL") for label in labels)
-    assert len(labels) == 6
+    labels = [label["t"] for label in layer(document, "labels")["data"]]
+    assert sum(text.startswith("HYPOTHETICAL") for text in labels) == 6
+    assert {"380 km", "800 km"} <= set(labels)
+    assert set(SITES) <= set(labels)
 
 
 def test_sliders_move_the_rings(app: AppTest) -> None:
@@ -126,8 +135,9 @@ def test_adding_a_launch_point_adds_its_rings(app: AppTest) -> None:
     app.text_area(key="custom").input("name=Test point,lat=50.3,lon=37.1,uncertainty_km=10")
     document = spec(run(app))
     assert_rings(document, {("Test point", 380.0), ("Test point", 800.0)})
-    names = [p["t"] for p in layer(document, "launch-sites")["data"]]
-    assert names == ["Test point"]
+    dots = [p["tt"].split(" (CANDIDATE)")[0] for p in layer(document, "launch-sites")["data"]]
+    assert dots == ["Test point"]
+    assert "Test point" in {r["t"] for r in layer(document, "labels")["data"]}
 
 
 def test_a_bad_launch_point_line_is_reported_and_skipped(app: AppTest) -> None:
@@ -168,9 +178,21 @@ def test_layer_toggles_remove_layers(app: AppTest) -> None:
     run(app)
     app.checkbox(key="show_deployments").uncheck()
     app.checkbox(key="show_envelopes").check()
-    ids = [entry["id"] for entry in spec(run(app))["layers"]]
+    document = spec(run(app))
+    ids = [entry["id"] for entry in document["layers"]]
     assert "deployment-areas" not in ids
     assert "reach-envelopes" in ids
+    assert not any(r["t"].startswith("HYPOTHETICAL") for r in layer(document, "labels")["data"])
+    # the dashed outlines' file keeps the launch areas' circles, not the hypothetical areas
+    outlines = json.loads(served_file(layer(document, "dashed-outlines")["data"]).read_text())
+    assert outlines
+    assert all("launch-area uncertainty radius 50 km" in r["tt"] for r in outlines)
+    app.checkbox(key="show_sites").uncheck()
+    document = spec(run(app))
+    ids = [entry["id"] for entry in document["layers"]]
+    assert "dashed-outlines" not in ids
+    assert "launch-sites" not in ids
+    assert {r["t"] for r in layer(document, "labels")["data"]} == {"380 km", "800 km"}
 
 
 def test_a_good_upload_replaces_the_shipped_reports(app: AppTest) -> None:

@@ -14,12 +14,19 @@ from mapviz.deck import (
     dashed_records,
     dashes,
     deck,
+    deployment_label_records,
     deployment_layers,
+    deployment_outline_records,
+    deployment_records,
     inert,
+    label_layer,
+    outline_layer,
     ring_layers,
+    site_label_records,
     site_layers,
     strike_layers,
     strike_records,
+    uncertainty_records,
 )
 from mapviz.geodesy import GEOD, LonLat, range_ring
 from mapviz.layers import rings_frame, sites_frame
@@ -55,14 +62,16 @@ def test_strike_tooltips_are_plain_text_with_sources() -> None:
 def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
     site = LaunchSite("x", "@@=evil", LonLat(36.58, 50.61), 10.0)
     rings = rings_frame((site,), 380, 800, tolerance_m=50.0)
+    ring_drawing, ring_labels = ring_layers(rings, envelopes=True)
+    labels = ring_labels + site_label_records(sites_frame((site,)))
     layers = [
         *basemap_layers(),
-        *ring_layers(rings, envelopes=True),
+        *deployment_layers("app/static/cache/deployments-x.json"),
+        *ring_drawing,
         *strike_layers("app/static/cache/strikes-x.json"),
-        *site_layers(sites_frame((site,)), "app/static/cache/uncertainty-x.json"),
-        *deployment_layers(
-            deployments(), "app/static/cache/deployments-x.json", "app/static/cache/outlines-x.json"
-        ),
+        outline_layer("app/static/cache/outlines-x.json"),
+        *site_layers(sites_frame((site,))),
+        label_layer(labels + deployment_label_records(deployments())),
     ]
     text = deck(layers, VIEW_PRESETS["kharkiv"]).to_json()
     assert "\n" not in text
@@ -106,3 +115,42 @@ def test_dashed_records_keep_their_fields() -> None:
     assert len(records) == 60
     assert {r["tt"] for r in records} == {"text"}
     assert dashes([[0.0, 0.0]]) == []
+
+
+def test_every_label_is_in_one_text_layer_with_its_own_colour_and_offset() -> None:
+    site = LaunchSite("x", "<b>Point</b>", LonLat(36.58, 50.61), 10.0)
+    _, ring_labels = ring_layers(rings_frame((site,), 380, 800, tolerance_m=50.0), envelopes=False)
+    records = (
+        ring_labels
+        + site_label_records(sites_frame((site,)))
+        + deployment_label_records(deployments())
+    )
+    spec = json.loads(deck([label_layer(records)], VIEW_PRESETS["kharkiv"]).to_json())
+    (text_layer,) = spec["layers"]
+    assert text_layer["@@type"] == "TextLayer"
+    assert text_layer["getColor"] == "@@=c"
+    assert text_layer["getPixelOffset"] == "@@=o"
+    by_text = {r["t"]: r for r in text_layer["data"]}
+    assert by_text["380 km"]["c"] == [0, 114, 178]  # min ring blue
+    assert by_text["800 km"]["c"] == [213, 94, 0]  # max ring vermillion
+    assert by_text["<b>Point</b>"]["c"] == [0, 0, 0]  # a name from data stays plain text
+    hypothetical = [r for r in text_layer["data"] if r["t"].startswith("HYPOTHETICAL")]
+    assert len(hypothetical) == len(deployments())
+    assert {tuple(r["c"]) for r in hypothetical} == {(120, 40, 100)}
+    assert all(len(r["c"]) in (3, 4) and len(r["o"]) == 2 for r in text_layer["data"])
+
+
+def test_outline_records_carry_colour_width_and_tooltip() -> None:
+    circle = range_ring(36.58, 50.61, 50.0)
+    circles = uncertainty_records(["@@=x"], [circle], [50.0])
+    outlines = deployment_outline_records(deployment_records(deployments()))
+    assert len(circles) == 60
+    assert {(tuple(r["c"]), r["w"]) for r in circles} == {((0, 0, 0, 160), 1)}
+    assert circles[0]["tt"] == "@\u200b@=x: launch-area uncertainty radius 50 km"
+    assert {(tuple(r["c"]), r["w"]) for r in outlines} == {((204, 121, 167), 2)}
+    assert all(r["tt"].startswith("HYPOTHETICAL") for r in outlines)
+    layer = outline_layer("app/static/cache/o.json")
+    spec = json.loads(deck([layer], VIEW_PRESETS["world"]).to_json())
+    assert spec["layers"][0]["getColor"] == "@@=c"
+    assert spec["layers"][0]["getWidth"] == "@@=w"
+    assert spec["layers"][0]["widthUnits"] == "pixels"

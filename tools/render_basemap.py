@@ -2,10 +2,11 @@
 
 A raster basemap costs the browser one textured quad per frame, whatever the map shows; vector
 GeoJSON layers of the same data cost seconds per update under software WebGL (SwiftShader), see
-docs/BENCHMARKS.md. The images are kept small (world at zoom-3 pixel size, the theatre at zoom 7)
-because every browser tab holds them as textures. Run by a maintainer:
-`python tools/render_basemap.py`; the images are committed with their checksums in
-data/README.md.
+docs/BENCHMARKS.md. The images are kept small because the browser uploads them as textures, which
+under software WebGL costs first paint in proportion to their pixels: the world at zoom-3 pixel
+size, the theatre at zoom 6 (at 50N a zoom-6 pixel is 1.6 km, about 1:6 million on screen, already
+finer than Natural Earth's 1:10 million). Run by a maintainer: `python tools/render_basemap.py`;
+the images are committed with their checksums in data/README.md.
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ update, an image none."""
 # name: (west, south, east, north, zoom level whose pixel size the image matches, oblast lines)
 IMAGES = {
     "world": (-180.0, -MERCATOR_MAX_LAT, 180.0, MERCATOR_MAX_LAT, 3, False),
-    "theatre": (20.0, 40.0, 50.0, 60.0, 7, True),
+    "theatre": (20.0, 40.0, 50.0, 60.0, 6, True),
     "indo_pacific": (110.0, -25.0, 155.0, 40.0, 5, False),
 }
 

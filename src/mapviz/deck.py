@@ -45,6 +45,10 @@ MIN_RING_COLOUR: Final = BLUE
 MAX_RING_COLOUR: Final = VERMILLION
 BAND_FILL: Final = (*SKY, 45)
 HYPOTHETICAL_COLOUR: Final = PURPLE
+HYPOTHETICAL_TEXT_COLOUR: Final = (120, 40, 100)
+UNCERTAINTY_RGBA: Final = [*BLACK, 160]
+RING_LABEL_OFFSET_PX: Final = [0, -9]
+SITE_LABEL_OFFSET_PX: Final = [0, 14]
 DISPLAY_DECIMALS: Final = 5
 """Coordinates sent to the browser are rounded to 1e-5 degree (about 1 m)."""
 
@@ -59,6 +63,7 @@ RASTER_DOT_PX: Final = 2
 RIM_RGBA: Final = (40, 40, 40, 255)
 RASTER_PAD_DEG: Final = 0.5
 MERCATOR_MAX_LAT_DEG: Final = 85.05112878
+LABEL_SIZE_PX: Final = 13
 LABEL_STACK_PX: Final = 36
 LABEL_NEIGHBOUR_DEG: Final = 3.0
 """Labels of places closer than this (in longitude and latitude) are stacked, not overlapped."""
@@ -174,20 +179,25 @@ def _publishers(sources_json: str) -> str:
     return "; ".join(n for n in names if n) or "not given"
 
 
-def _labels(layer_id: str, data: object, **style: object) -> pdk.Layer:
-    """Return a text layer: plain bitmap font, no background box and no outline.
+def label_layer(records: list[dict[str, Any]]) -> pdk.Layer:
+    """Return every map label (ring radii, launch points, HYPOTHETICAL areas) as one text layer.
 
-    Signed-distance fonts rebuild their atlas on updates, and a background box is one more layer
-    for the browser to draw on every frame (first paint fell from ~11.5 to ~8.9 s with this and
-    the plain dashes, docs/BENCHMARKS.md); bold coloured text reads well on the light basemap.
+    Records have a position `p`, text `t`, colour `c` and pixel offset `o`. One layer rather than
+    one per kind: under software WebGL every layer costs the first paint, however little it draws
+    (docs/BENCHMARKS.md). Plain bitmap font, bold, no background box and no outline: signed-
+    distance fonts rebuild their atlas on updates, and a box is one more thing to draw per frame;
+    bold coloured text reads well on the light basemap.
     """
     return pdk.Layer(
         "TextLayer",
-        id=layer_id,
-        data=data,
+        id="labels",
+        data=records,
         get_position="p",
         get_text="t",
-        **style,
+        get_color="c",
+        get_pixel_offset="o",
+        get_size=LABEL_SIZE_PX,
+        font_weight=700,
     )
 
 
@@ -252,10 +262,13 @@ def dashed_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**record, "path": dash} for record in records for dash in dashes(record["path"])]
 
 
-def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
-    """Bands (filled), min and max rings (outlined, labelled) and optional reach envelopes.
+def ring_layers(
+    rings: gpd.GeoDataFrame, *, envelopes: bool
+) -> tuple[list[pdk.Layer], list[dict[str, Any]]]:
+    """Bands (filled), min and max rings (outlined) and optional reach envelopes; ring labels.
 
-    One pass over the rings' columns: this runs on every slider move.
+    Returns the layers and the rings' label records (for `label_layer`). One pass over the
+    rings' columns: this runs on every slider move.
     """
     bands: list[dict[str, Any]] = []
     outlines: list[dict[str, Any]] = []
@@ -278,7 +291,12 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
             outlines.extend({"path": p[0], "c": colour, "tt": text} for p in polygons)
             top = max((xy for p in polygons for xy in p[0]), key=lambda xy: xy[1])
             labels.append(
-                {"p": [round(top[0], 4), round(top[1], 4)], "t": f"{radius_km:g} km", "c": colour}
+                {
+                    "p": [round(top[0], 4), round(top[1], 4)],
+                    "t": f"{radius_km:g} km",
+                    "c": colour,
+                    "o": RING_LABEL_OFFSET_PX,
+                }
             )
         elif envelopes:
             reach = "from some point" if kind == "reach_from_some" else "from every point"
@@ -304,14 +322,6 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
             get_width=2.5,
             pickable=True,
         ),
-        _labels(
-            "range-ring-labels",
-            labels,
-            get_color="c",
-            get_size=13,
-            get_pixel_offset=[0, -9],
-            font_weight=700,
-        ),
     ]
     if envelopes:
         layers.append(
@@ -323,7 +333,7 @@ def ring_layers(rings: gpd.GeoDataFrame, *, envelopes: bool) -> list[pdk.Layer]:
                 pickable=True,
             )
         )
-    return layers
+    return layers, labels
 
 
 def strike_layers(url: str) -> list[pdk.Layer]:
@@ -435,28 +445,65 @@ def strike_raster_layer(url: str, bounds: list[float]) -> pdk.Layer:
     )
 
 
-def uncertainty_records(uncertainty_rings: list[Polygon]) -> list[dict[str, Any]]:
-    """Dashes of the launch areas' uncertainty circles (geodesic), for a static file."""
-    return dashed_records([{"path": _rings_of(ring)[0][0]} for ring in uncertainty_rings])
+def uncertainty_records(
+    names: list[str], uncertainty_rings: list[Polygon], radii_km: list[float]
+) -> list[dict[str, Any]]:
+    """Dashes of the launch areas' uncertainty circles (geodesic), for `outline_layer`."""
+    return dashed_records(
+        [
+            {
+                "path": _rings_of(ring)[0][0],
+                "c": UNCERTAINTY_RGBA,
+                "w": 1,
+                "tt": inert(f"{name}: launch-area uncertainty radius {radius_km:g} km"),
+            }
+            for name, ring, radius_km in zip(names, uncertainty_rings, radii_km, strict=True)
+        ]
+    )
 
 
-def site_layers(sites: gpd.GeoDataFrame, circles_url: str) -> list[pdk.Layer]:
-    """Candidate launch points, their names, and their dashed uncertainty circles.
+def outline_layer(url: str) -> pdk.Layer:
+    """Return the dashed outlines that do not follow the sliders, read from one static file.
 
-    The circles come from `circles_url` (a static file of `uncertainty_records`): they change
-    with the launch points, not with the range sliders, so the browser fetches them once.
+    The file holds `uncertainty_records` and `deployment_outline_records` (each record with its
+    colour `c` and width `w` in pixels): one layer for both, fetched once by the browser.
     """
-    points = [
+    return pdk.Layer(
+        "PathLayer",
+        id="dashed-outlines",
+        data=url,
+        get_path="path",
+        get_color="c",
+        width_units=pdk.types.String("pixels"),
+        get_width="w",
+        pickable=True,
+    )
+
+
+def site_label_records(sites: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Labels of the launch points, for `label_layer`."""
+    return [
         {
             "p": [row.geometry.x, row.geometry.y],
             "t": inert(row.name),
+            "c": list(BLACK),
+            "o": SITE_LABEL_OFFSET_PX,
+        }
+        for row in sites.itertuples()
+    ]
+
+
+def site_layers(sites: gpd.GeoDataFrame) -> list[pdk.Layer]:
+    """Candidate launch points as dots with a tooltip (names: `site_label_records`)."""
+    points = [
+        {
+            "p": [row.geometry.x, row.geometry.y],
             "tt": inert(row.name)
             + f" (CANDIDATE)\n{row.note}\nUncertainty radius: {row.uncertainty_km:g} km",
         }
         for row in sites.itertuples()
     ]
     return [
-        _paths("site-uncertainty", circles_url, colour=[*BLACK, 160], width_px=1),
         pdk.Layer(
             "ScatterplotLayer",
             id="launch-sites",
@@ -469,8 +516,7 @@ def site_layers(sites: gpd.GeoDataFrame, circles_url: str) -> list[pdk.Layer]:
             stroked=True,
             line_width_min_pixels=2,
             pickable=True,
-        ),
-        _labels("launch-site-labels", points, get_size=12, get_pixel_offset=[0, 14]),
+        )
     ]
 
 
@@ -488,9 +534,16 @@ def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 
 
 def deployment_outline_records(polygons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Dashed outlines of `deployment_records`: the dashes of every boundary, with its tooltip."""
+    """Dashed outlines of `deployment_records`, for `outline_layer`.
+
+    Every boundary is cut into dashes, each with its area's tooltip.
+    """
     return dashed_records(
-        [{"path": ring, "tt": record["tt"]} for record in polygons for ring in record["polygon"]]
+        [
+            {"path": ring, "c": list(HYPOTHETICAL_COLOUR), "w": 2, "tt": record["tt"]}
+            for record in polygons
+            for ring in record["polygon"]
+        ]
     )
 
 
@@ -499,19 +552,15 @@ def records_payload(records: list[dict[str, Any]]) -> bytes:
     return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def deployment_layers(
-    areas: gpd.GeoDataFrame, polygons_url: str, outlines_url: str
-) -> list[pdk.Layer]:
-    """HYPOTHETICAL areas: purple fill, dashed outline and a visible "HYPOTHETICAL" label.
+def deployment_label_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Return a visible "HYPOTHETICAL" label per area (system below it), for `label_layer`.
 
-    The polygons and their outlines come from static files (`deployment_records` and
-    `deployment_outline_records`); the labels are inline.
+    Labels of the same or nearby places share one anchor, stacked below one another.
     """
     labels: list[dict[str, Any]] = []
     anchors: list[list[Any]] = []  # [anchor point, labels stacked there]
     for row in areas.itertuples():
         point = (round(row.reference_lon, 4), round(row.reference_lat, 4))
-        # labels of the same or nearby places share one anchor, stacked below one another
         anchor = next(
             (
                 a
@@ -528,10 +577,19 @@ def deployment_layers(
             {
                 "p": list(anchor[0]),
                 "t": inert(f"HYPOTHETICAL\n{row.system.split(' (')[0]}"),
+                "c": list(HYPOTHETICAL_TEXT_COLOUR),
                 "o": [0, LABEL_STACK_PX * anchor[1]],
             }
         )
         anchor[1] += 1
+    return labels
+
+
+def deployment_layers(polygons_url: str) -> list[pdk.Layer]:
+    """HYPOTHETICAL areas filled purple, read from a static file of `deployment_records`.
+
+    Their dashed outlines are in `outline_layer`, their labels in `label_layer`.
+    """
     return [
         pdk.Layer(
             "PolygonLayer",
@@ -541,22 +599,7 @@ def deployment_layers(
             get_fill_color=[*HYPOTHETICAL_COLOUR, 60],
             stroked=False,
             pickable=True,
-        ),
-        _paths(
-            "deployment-outlines",
-            outlines_url,
-            colour=list(HYPOTHETICAL_COLOUR),
-            width_px=2,
-            pickable=True,
-        ),
-        _labels(
-            "deployment-labels",
-            labels,
-            get_pixel_offset="o",
-            get_color=[120, 40, 100],
-            get_size=13,
-            font_weight=700,
-        ),
+        )
     ]
 
 
