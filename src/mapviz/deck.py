@@ -46,9 +46,9 @@ MAX_RING_COLOUR: Final = VERMILLION
 BAND_FILL: Final = (*SKY, 45)
 HYPOTHETICAL_COLOUR: Final = PURPLE
 HYPOTHETICAL_TEXT_COLOUR: Final = (120, 40, 100)
-UNCERTAINTY_RGBA: Final = [*BLACK, 160]
-RING_LABEL_OFFSET_PX: Final = [0, -9]
-SITE_LABEL_OFFSET_PX: Final = [0, 14]
+UNCERTAINTY_RGBA: Final = (*BLACK, 160)
+RING_LABEL_OFFSET_PX: Final = (0, -9)
+SITE_LABEL_OFFSET_PX: Final = (0, 14)
 DISPLAY_DECIMALS: Final = 5
 """Coordinates sent to the browser are rounded to 1e-5 degree (about 1 m)."""
 
@@ -295,7 +295,7 @@ def ring_layers(
                     "p": [round(top[0], 4), round(top[1], 4)],
                     "t": f"{radius_km:g} km",
                     "c": colour,
-                    "o": RING_LABEL_OFFSET_PX,
+                    "o": list(RING_LABEL_OFFSET_PX),
                 }
             )
         elif envelopes:
@@ -453,7 +453,7 @@ def uncertainty_records(
         [
             {
                 "path": _rings_of(ring)[0][0],
-                "c": UNCERTAINTY_RGBA,
+                "c": list(UNCERTAINTY_RGBA),
                 "w": 1,
                 "tt": inert(f"{name}: launch-area uncertainty radius {radius_km:g} km"),
             }
@@ -487,7 +487,7 @@ def site_label_records(sites: gpd.GeoDataFrame) -> list[dict[str, Any]]:
             "p": [row.geometry.x, row.geometry.y],
             "t": inert(row.name),
             "c": list(BLACK),
-            "o": SITE_LABEL_OFFSET_PX,
+            "o": list(SITE_LABEL_OFFSET_PX),
         }
         for row in sites.itertuples()
     ]
