@@ -86,7 +86,7 @@ def test_ring_counts_per_site() -> None:
     matrix=arrays(
         np.float64,
         st.tuples(st.integers(0, 40), st.just(len(SITES))),
-        # whole and half km, so that strikes fall exactly on a ring; NaN: no distance
+        # multiples of 10 km like the sliders, so strikes fall exactly on a ring; NaN: no distance
         elements=st.one_of(st.integers(0, 60).map(lambda k: k * 10.0), st.just(np.nan)),
     ),
     min_km=st.integers(0, 60).map(lambda k: k * 10.0),

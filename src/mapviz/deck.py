@@ -240,11 +240,15 @@ def _paths(
     layer_id: str,
     data: str | list[dict[str, Any]],
     *,
-    colour: list[int],
-    width_px: float,
+    colour: list[int] | str,
+    width_px: float | str,
     pickable: bool = False,
 ) -> pdk.Layer:
-    """Return a path layer of one colour (records or a URL of records with `path`), in pixels."""
+    """Return a path layer (records or a URL of records with `path`), widths in pixels.
+
+    `colour` and `width_px` are either one value for every path or the name of the records'
+    field that holds each path's own.
+    """
     return pdk.Layer(
         "PathLayer",
         id=layer_id,
@@ -312,16 +316,7 @@ def ring_layers(
             stroked=False,
             pickable=False,
         ),
-        pdk.Layer(
-            "PathLayer",
-            id="range-rings",
-            data=outlines,
-            get_path="path",
-            get_color="c",
-            width_units=pdk.types.String("pixels"),
-            get_width=2.5,
-            pickable=True,
-        ),
+        _paths("range-rings", outlines, colour="c", width_px=2.5, pickable=True),
     ]
     if envelopes:
         layers.append(
@@ -468,16 +463,7 @@ def outline_layer(url: str) -> pdk.Layer:
     The file holds `uncertainty_records` and `deployment_outline_records` (each record with its
     colour `c` and width `w` in pixels): one layer for both, fetched once by the browser.
     """
-    return pdk.Layer(
-        "PathLayer",
-        id="dashed-outlines",
-        data=url,
-        get_path="path",
-        get_color="c",
-        width_units=pdk.types.String("pixels"),
-        get_width="w",
-        pickable=True,
-    )
+    return _paths("dashed-outlines", url, colour="c", width_px="w", pickable=True)
 
 
 def site_label_records(sites: gpd.GeoDataFrame) -> list[dict[str, Any]]:
