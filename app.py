@@ -39,6 +39,7 @@ from mapviz.deck import (
     VECTOR_STRIKE_LIMIT,
     VIEW_PRESETS,
     basemap_layers,
+    country_labels,
     deck,
     deployment_label_records,
     deployment_layers,
@@ -46,6 +47,8 @@ from mapviz.deck import (
     deployment_records,
     label_layer,
     outline_layer,
+    place_name_records,
+    place_names_layer,
     records_payload,
     ring_layers,
     site_label_records,
@@ -522,11 +525,11 @@ def map_fragment(
     min_km, max_km = range_sliders()
     params = Params(min_km=min_km, max_km=max_km, sites=sites, filters=selection.filters)
     current["params"] = params
-    layers = basemap_layers()
+    layers = [*basemap_layers(), place_names_layer(still_served(published_place_names, view_key))]
     labels: list[dict[str, Any]] = []
     if show["deployments"]:
-        layers += deployment_overlay()
-        labels += deployment_labels()
+        layers += deployment_layers(still_served(published_deployments))
+        labels += deployment_labels(VIEW_PRESETS[view_key].zoom)
     if show["rings"]:
         rings = rings_frame(
             sites, min_km, max_km, tolerance_m=params.tolerance_m, envelopes=show["envelopes"]
@@ -548,7 +551,7 @@ def map_fragment(
         )
         layers.append(outline_layer(outlines))
     if show["sites"]:
-        site_dots, site_labels = site_overlay(sites)
+        site_dots, site_labels = site_overlay(sites, VIEW_PRESETS[view_key].zoom)
         layers += site_dots
         labels += site_labels
     if labels:
@@ -575,14 +578,17 @@ def strike_image_note(selection: Selection, show: dict[str, bool]) -> None:
 
 
 @lru_cache(maxsize=32)
-def site_overlay(sites: tuple[LaunchSite, ...]) -> tuple[list[Any], list[dict[str, Any]]]:
-    """Return the launch points' map layers and labels (they do not follow the sliders).
+def site_overlay(
+    sites: tuple[LaunchSite, ...], zoom: float
+) -> tuple[list[Any], list[dict[str, Any]]]:
+    """Return the launch points' map layers, and their labels placed for the view's zoom.
 
-    The script is run afresh on every full rerun, so this cache lives for one page run and
-    serves the map fragment's reruns (slider moves) without Streamlit's argument hashing.
+    They do not follow the sliders. The script is run afresh on every full rerun, so this cache
+    lives for one page run and serves the map fragment's reruns (slider moves) without
+    Streamlit's argument hashing.
     """
     frame = sites_frame(sites)
-    return site_layers(frame), site_label_records(frame)
+    return site_layers(frame), site_label_records(frame, zoom)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -605,16 +611,23 @@ def published_outlines(
     return served_url(records_payload(records), "outlines")
 
 
-@st.cache_resource
-def deployment_overlay() -> list[Any]:
-    """Return the hypothetical areas' map layer (the same for every session and rerun)."""
-    return deployment_layers(served_url(records_payload(deployment_polygons()), "deployments"))
+@st.cache_data(show_spinner=False)
+def published_place_names(view_key: str) -> str:
+    """URL of the country names for a view preset (chosen for its zoom, none overlapping)."""
+    records = place_name_records(country_labels(), VIEW_PRESETS[view_key].zoom)
+    return served_url(records_payload(records), "places")
+
+
+@st.cache_data(show_spinner=False)
+def published_deployments() -> str:
+    """URL of the hypothetical areas' polygons (the same for every session and rerun)."""
+    return served_url(records_payload(deployment_polygons()), "deployments")
 
 
 @st.cache_resource
-def deployment_labels() -> list[dict[str, Any]]:
-    """Return the hypothetical areas' "HYPOTHETICAL" labels (the same for every session)."""
-    return deployment_label_records(deployments())
+def deployment_labels(zoom: float) -> list[dict[str, Any]]:
+    """Return the hypothetical areas' "HYPOTHETICAL" labels, stacked for the view's zoom."""
+    return deployment_label_records(deployments(), zoom)
 
 
 def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, Params]) -> None:

@@ -84,6 +84,7 @@ def test_default_page_draws_every_layer(app: AppTest) -> None:
     for expected in (
         "basemap-world",
         "basemap-theatre",
+        "place-names",
         "deployment-areas",
         "dashed-outlines",
         "labels",
@@ -100,6 +101,13 @@ def test_default_page_draws_every_layer(app: AppTest) -> None:
     assert sum(text.startswith("HYPOTHETICAL") for text in labels) == 6
     assert {"380 km", "800 km"} <= set(labels)
     assert set(SITES) <= set(labels)
+    assert {"Ukraine", "Russia"} <= place_names(document)  # the Kharkiv view's country names
+
+
+def place_names(document: dict[str, Any]) -> set[str]:
+    """The country names the map shows (the place-names layer's static file)."""
+    records = json.loads(served_file(layer(document, "place-names")["data"]).read_text())
+    return {record["t"] for record in records}
 
 
 def test_sliders_move_the_rings(app: AppTest) -> None:
@@ -172,6 +180,9 @@ def test_query_params_restore_the_state(app: AppTest) -> None:
     assert (app.slider(key="min_km").value, app.slider(key="max_km").value) == (300, 650)
     assert_rings(document, {("Voronezh (city centre)", 300.0), ("Voronezh (city centre)", 650.0)})
     assert document["initialViewState"]["longitude"] == 128.0
+    names = place_names(document)  # chosen for the Indo-Pacific view's zoom
+    assert "Japan" in names
+    assert "Moldova" not in names
 
 
 def test_layer_toggles_remove_layers(app: AppTest) -> None:
@@ -303,3 +314,12 @@ def test_an_evicted_layer_file_is_published_again(app: AppTest) -> None:
     again = static / Path(layer(spec(run(app)), "strikes")["data"]).name
     assert again.is_file()
     assert json.loads(again.read_text(encoding="utf-8"))  # the five shipped reports
+
+
+@pytest.mark.parametrize("layer_id", ["place-names", "deployment-areas", "dashed-outlines"])
+def test_evicted_static_layers_are_published_again(app: AppTest, layer_id: str) -> None:
+    served = served_file(layer(spec(run(app)), layer_id)["data"])
+    served.unlink()
+    again = served_file(layer(spec(run(app)), layer_id)["data"])
+    assert again.is_file()
+    assert json.loads(again.read_text(encoding="utf-8"))

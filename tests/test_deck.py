@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from shapely.geometry import LineString, Point
 
 from mapviz.deck import (
+    LABEL_CHAR_PX,
+    LABEL_SIZE_PX,
     MAX_DISPLAY_CHARS,
+    PLACE_NAME_CHAR_PX,
+    PLACE_NAME_GAP_PX,
+    PLACE_NAME_SIZE_PX,
+    PLACE_NAME_ZOOM_SLACK,
+    SITE_DOT_PX,
     VIEW_PRESETS,
     basemap_layers,
+    country_labels,
     dashed_records,
     dashes,
     deck,
@@ -21,7 +30,11 @@ from mapviz.deck import (
     inert,
     label_layer,
     outline_layer,
+    overlaps,
+    place_name_records,
+    place_names_layer,
     ring_layers,
+    screen_box,
     site_label_records,
     site_layers,
     strike_layers,
@@ -63,15 +76,16 @@ def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
     site = LaunchSite("x", "@@=evil", LonLat(36.58, 50.61), 10.0)
     rings = rings_frame((site,), 380, 800, tolerance_m=50.0)
     ring_drawing, ring_labels = ring_layers(rings, envelopes=True)
-    labels = ring_labels + site_label_records(sites_frame((site,)))
+    labels = ring_labels + site_label_records(sites_frame((site,)), 5.0)
     layers = [
         *basemap_layers(),
+        place_names_layer("app/static/cache/places-x.json"),
         *deployment_layers("app/static/cache/deployments-x.json"),
         *ring_drawing,
         *strike_layers("app/static/cache/strikes-x.json"),
         outline_layer("app/static/cache/outlines-x.json"),
         *site_layers(sites_frame((site,))),
-        label_layer(labels + deployment_label_records(deployments())),
+        label_layer(labels + deployment_label_records(deployments(), 5.0)),
     ]
     text = deck(layers, VIEW_PRESETS["kharkiv"]).to_json()
     assert "\n" not in text
@@ -83,6 +97,8 @@ def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
     assert '"@@=evil' not in text
     units = {layer.get("radiusUnits") for layer in spec["layers"]} - {None}
     assert units == {"meters", "pixels"}  # literal strings, not "@@=" expressions
+    fonts = {layer.get("fontFamily") for layer in spec["layers"]} - {None}
+    assert fonts == {"Helvetica, Arial, sans-serif"}  # a literal, not an expression
 
 
 def ground_length_m(line: list[list[float]]) -> float:
@@ -122,8 +138,8 @@ def test_every_label_is_in_one_text_layer_with_its_own_colour_and_offset() -> No
     _, ring_labels = ring_layers(rings_frame((site,), 380, 800, tolerance_m=50.0), envelopes=False)
     records = (
         ring_labels
-        + site_label_records(sites_frame((site,)))
-        + deployment_label_records(deployments())
+        + site_label_records(sites_frame((site,)), 5.0)
+        + deployment_label_records(deployments(), 5.0)
     )
     spec = json.loads(deck([label_layer(records)], VIEW_PRESETS["kharkiv"]).to_json())
     (text_layer,) = spec["layers"]
@@ -154,3 +170,89 @@ def test_outline_records_carry_colour_width_and_tooltip() -> None:
     assert spec["layers"][0]["getColor"] == "@@=c"
     assert spec["layers"][0]["getWidth"] == "@@=w"
     assert spec["layers"][0]["widthUnits"] == "pixels"
+
+
+def name_box(record: dict[str, Any], zoom: float) -> tuple[float, float, float, float]:
+    lon, lat = record["p"]
+    return screen_box(lon, lat, zoom, (PLACE_NAME_CHAR_PX * len(record["t"]), PLACE_NAME_SIZE_PX))
+
+
+@pytest.mark.parametrize("view", list(VIEW_PRESETS))
+def test_country_names_fit_their_zoom_and_never_overlap(view: str) -> None:
+    zoom = VIEW_PRESETS[view].zoom
+    labels = country_labels()
+    shown = place_name_records(labels, zoom)
+    boxes = [name_box(r, zoom) for r in shown]
+    for i, box in enumerate(boxes):
+        assert not overlaps(box, boxes[:i], PLACE_NAME_GAP_PX), shown[i]["t"]
+    # every name that fits this zoom and is left out would overlap one that is shown
+    names = {r["t"] for r in shown}
+    for label in labels:
+        if label["z"] <= zoom + PLACE_NAME_ZOOM_SLACK and label["t"] not in names:
+            assert overlaps(name_box(label, zoom), boxes, PLACE_NAME_GAP_PX), label["t"]
+    fits = {label["t"] for label in labels if label["z"] <= zoom + PLACE_NAME_ZOOM_SLACK}
+    assert names <= fits
+
+
+def test_country_names_follow_the_zoom() -> None:
+    world = {r["t"] for r in place_name_records(country_labels(), VIEW_PRESETS["world"].zoom)}
+    kharkiv = {r["t"] for r in place_name_records(country_labels(), VIEW_PRESETS["kharkiv"].zoom)}
+    assert {"Russia", "China", "Canada"} <= world
+    assert not {"Ukraine", "Moldova", "Belarus"} & world  # too small for the whole world
+    assert {"Ukraine", "Moldova", "Belarus", "Russia"} <= kharkiv
+    assert len(world) < len(kharkiv)
+
+
+def test_country_names_stay_text() -> None:
+    labels = [{"p": [30.0, 50.0], "t": "@@=evil <b>x</b>", "z": 0.0}]
+    (record,) = place_name_records(labels, 3.0)
+    assert record["t"] == "@\u200b@=evil <b>x</b>"
+
+
+def test_screen_box_is_in_web_mercator_pixels() -> None:
+    # zoom 0: the world is 256 px wide; 90E is 64 px east of 0E; y grows southwards
+    assert screen_box(90.0, 0.0, 0.0, (10.0, 4.0)) == pytest.approx((59.0, -2.0, 69.0, 2.0))
+    left, top, _, _ = screen_box(0.0, 0.0, 2.0, (0.0, 0.0), offset_px=(5.0, 7.0))
+    assert (left, top) == pytest.approx((5.0, 7.0))
+    assert screen_box(0.0, 60.0, 1.0, (0.0, 0.0))[1] < 0  # north is up
+    assert overlaps((0, 0, 10, 10), [(9, 9, 20, 20)])
+    assert not overlaps((0, 0, 10, 10), [(11, 0, 20, 10)])
+    assert overlaps((0, 0, 10, 10), [(11, 0, 20, 10)], gap_px=2)
+
+
+def test_launch_point_names_do_not_cover_each_other_or_the_dots() -> None:
+    near = (
+        LaunchSite("a", "Kursk (city centre)", LonLat(36.19, 51.73), 0.0),
+        LaunchSite("b", "Voronezh (city centre)", LonLat(39.18, 51.67), 0.0),
+        LaunchSite("c", "Belgorod (city centre)", LonLat(36.58, 50.61), 0.0),
+    )
+    zoom = VIEW_PRESETS["ukraine"].zoom
+    records = site_label_records(sites_frame(near), zoom)
+    # Belgorod's dot is ~23 px below Kursk's at this zoom: Kursk's name goes above its dot
+    assert records[0]["o"] == [0, -14]
+
+    def on_screen(record: dict[str, Any], size: tuple[float, float], offset: Any = (0, 0)) -> Any:
+        lon, lat = record["p"]
+        return screen_box(lon, lat, zoom, size, tuple(offset))
+
+    boxes = [on_screen(r, (LABEL_CHAR_PX * len(r["t"]), LABEL_SIZE_PX), r["o"]) for r in records]
+    dots = [on_screen(r, (2.0 * SITE_DOT_PX, 2.0 * SITE_DOT_PX)) for r in records]
+    for i, box in enumerate(boxes):
+        assert not overlaps(box, boxes[:i] + dots), records[i]["t"]
+    # far apart, every name goes below its dot
+    far = sites_frame((near[0], LaunchSite("d", "Far", LonLat(60.0, 40.0), 0.0)))
+    assert [r["o"] for r in site_label_records(far, zoom)] == [[0, 14], [0, 14]]
+
+
+@pytest.mark.parametrize("view", list(VIEW_PRESETS))
+def test_hypothetical_labels_never_cover_each_other(view: str) -> None:
+    zoom = VIEW_PRESETS[view].zoom
+    records = deployment_label_records(deployments(), zoom)
+    assert len(records) == len(deployments())
+    boxes = []
+    for record in records:
+        lon, lat = record["p"]
+        width = LABEL_CHAR_PX * max(len(line) for line in record["t"].split("\n"))
+        boxes.append(screen_box(lon, lat, zoom, (width, 30.0), tuple(record["o"])))
+    for i, box in enumerate(boxes):
+        assert not overlaps(box, boxes[:i]), records[i]["t"]

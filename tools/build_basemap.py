@@ -1,6 +1,7 @@
 """Rebuild the reduced Natural Earth layers from ../shared/data/naturalearth.
 
-Writes data/naturalearth/ (vector layers) and static/basemap/ne_country_labels.json.
+Writes data/naturalearth/: the vector layers, and ne_country_labels.json (country names, largest
+country first, each with the lowest zoom at which it fits inside its country).
 
 Run once by a maintainer (`python tools/build_basemap.py [SOURCE_DIR]`), then
 `python tools/render_basemap.py` to render the raster basemap; the app never reads ../shared.
@@ -10,19 +11,41 @@ What this does to each layer is recorded in data/README.md.
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 
 import geopandas as gpd
 import shapely
+from shapely.geometry import Polygon
+from shapely.geometry.base import BaseGeometry
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "naturalearth"
-LABELS_OUT = ROOT / "static" / "basemap"
+LABELS_OUT = OUT
 THEATRE_BBOX = (20.0, 40.0, 50.0, 60.0)
 """Oblast lines are kept in this lon/lat box only (Ukraine and western Russia)."""
+LABEL_CHAR_PX = 7.0
+"""Estimated width of one character of a country name on the map (12 px sans-serif)."""
 PRECISION_DEG = 0.001
 """Grid the coordinates are rounded to (about 110 m), well below the layers' own simplification."""
+
+
+def _largest_part(geometry: BaseGeometry) -> Polygon:
+    parts = list(getattr(geometry, "geoms", [geometry]))
+    return max(parts, key=lambda part: part.area)
+
+
+def label_min_zoom(name: str, geometry: BaseGeometry) -> float:
+    """Return the lowest zoom at which `name` is no wider than its country's largest part.
+
+    Width in Web Mercator pixels at zoom z is degrees of longitude x 256 x 2**z / 360; the name's
+    width is estimated from its length. Clamped to zoom 0-8 (every name shows from zoom 8).
+    """
+    west, _, east, _ = _largest_part(geometry).bounds
+    text_px = LABEL_CHAR_PX * len(name)
+    zoom = math.log2(text_px * 360.0 / (256.0 * max(east - west, 1e-6)))
+    return min(max(zoom, 0.0), 8.0)
 
 
 def _write(frame: gpd.GeoDataFrame, name: str) -> None:
@@ -49,11 +72,22 @@ def main(source: Path) -> None:
     _write(admin1[~admin1.geometry.is_empty], "ne_admin1_theatre.geojson")
     countries = gpd.read_file(source / "ne_countries_110m.geojson")
     labels = [
-        {"p": [round(float(x), 3), round(float(y), 3)], "t": str(name)}
-        for name, x, y in zip(
-            countries["name"], countries["label_x"], countries["label_y"], strict=True
+        {
+            "p": [round(float(x), 3), round(float(y), 3)],
+            "t": str(name),
+            "z": round(label_min_zoom(str(name), geometry), 1),
+        }
+        for name, x, y, geometry in zip(
+            countries["name"],
+            countries["label_x"],
+            countries["label_y"],
+            countries.geometry,
+            strict=True,
         )
     ]
+    # Largest countries first: where two names would overlap, the map keeps the earlier one.
+    areas = [_largest_part(g).area for g in countries.geometry]
+    labels = [label for _, label in sorted(zip(areas, labels, strict=True), key=lambda x: -x[0])]
     target = LABELS_OUT / "ne_country_labels.json"
     target.write_text(json.dumps(labels, ensure_ascii=False, separators=(",", ":")) + "\n")
     print(f"{target.name}: {len(labels)} labels, {target.stat().st_size:,} bytes")

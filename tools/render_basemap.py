@@ -4,9 +4,12 @@ A raster basemap costs the browser one textured quad per frame, whatever the map
 GeoJSON layers of the same data cost seconds per update under software WebGL (SwiftShader), see
 docs/BENCHMARKS.md. The images are kept small because the browser uploads them as textures, which
 under software WebGL costs first paint in proportion to their pixels: the world at zoom-3 pixel
-size, the theatre at zoom 6 (at 50N a zoom-6 pixel is 1.6 km, about 1:6 million on screen, already
-finer than Natural Earth's 1:10 million). Run by a maintainer: `python tools/render_basemap.py`;
-the images are committed with their checksums in data/README.md.
+size, and Europe to the Urals (the whole Ukraine-theatre view, so no magnified world image shows
+in it) at zoom 5 (at 50N a zoom-5 pixel is 3.1 km, about 1:11 million on screen, the scale of
+Natural Earth's 1:10 million data). Country names are not drawn in: text in an image reads only
+near the zoom it was drawn for (tiny in the world view, blurred when magnified), so the map draws
+them as text (`mapviz.deck.place_names_layer`). Run by a maintainer:
+`python tools/render_basemap.py`; the images are committed with their checksums in data/README.md.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 
 from mapviz.deck import MERCATOR_MAX_LAT_DEG as MERCATOR_MAX_LAT
@@ -32,15 +35,11 @@ SEA = (214, 230, 240)
 LAND = (236, 234, 226)
 BORDER = (120, 120, 120)
 OBLAST = (175, 175, 175)
-LABEL = (90, 90, 90)
-LABEL_PX = 11
-"""Country names are drawn into the images: a text layer costs the browser work on every map
-update, an image none."""
 
 # name: (west, south, east, north, zoom level whose pixel size the image matches, oblast lines)
 IMAGES = {
     "world": (-180.0, -MERCATOR_MAX_LAT, 180.0, MERCATOR_MAX_LAT, 3, False),
-    "theatre": (20.0, 40.0, 50.0, 60.0, 6, True),
+    "theatre": (-12.0, 34.0, 75.0, 66.0, 5, True),
     "indo_pacific": (110.0, -25.0, 155.0, 40.0, 5, False),
 }
 
@@ -74,22 +73,6 @@ def render(name: str) -> dict[str, object]:
             draw.line(pixels(line.coords), fill=OBLAST, width=SUPERSAMPLE)
     for line in _lines(gpd.read_file(VECTORS / "ne_admin0_boundaries.geojson", bbox=bbox).geometry):
         draw.line(pixels(line.coords), fill=BORDER, width=SUPERSAMPLE + 1)
-    labels = json.loads((BASEMAP / "ne_country_labels.json").read_text(encoding="utf-8"))
-    font = ImageFont.load_default(size=LABEL_PX * SUPERSAMPLE)
-    for label in labels:
-        lon, lat = label["p"]
-        if not (west <= lon <= east and south <= lat <= north):
-            continue
-        ((x, y),) = pixels([(lon, lat)])
-        draw.text(
-            (x, y),
-            label["t"],
-            fill=LABEL,
-            font=font,
-            anchor="mm",
-            stroke_width=SUPERSAMPLE,
-            stroke_fill=LAND,
-        )
     image = image.resize((width // SUPERSAMPLE, height // SUPERSAMPLE), Image.Resampling.LANCZOS)
     file_name = f"basemap_{name}.png"
     image.save(BASEMAP / file_name, optimize=True)

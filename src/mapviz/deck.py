@@ -49,6 +49,9 @@ HYPOTHETICAL_TEXT_COLOUR: Final = (120, 40, 100)
 UNCERTAINTY_RGBA: Final = (*BLACK, 160)
 RING_LABEL_OFFSET_PX: Final = (0, -9)
 SITE_LABEL_OFFSET_PX: Final = (0, 14)
+SITE_DOT_PX: Final = 6
+LABEL_CHAR_PX: Final = 7.5
+"""Estimated width of one character of a bold label at LABEL_SIZE_PX."""
 DISPLAY_DECIMALS: Final = 5
 """Coordinates sent to the browser are rounded to 1e-5 degree (about 1 m)."""
 
@@ -64,6 +67,16 @@ RIM_RGBA: Final = (40, 40, 40, 255)
 RASTER_PAD_DEG: Final = 0.5
 MERCATOR_MAX_LAT_DEG: Final = 85.05112878
 LABEL_SIZE_PX: Final = 13
+LABEL_FONT: Final = "Helvetica, Arial, sans-serif"
+PLACE_NAME_SIZE_PX: Final = 12
+PLACE_NAME_CHAR_PX: Final = 7.0
+"""Estimated width of one character of a country name at PLACE_NAME_SIZE_PX (the same estimate
+tools/build_basemap.py uses for each name's lowest zoom)."""
+PLACE_NAME_GAP_PX: Final = 4.0
+PLACE_NAME_ZOOM_SLACK: Final = 0.5
+"""A country name is shown from half a zoom level below the one at which it fits its country
+(a name may be up to 1.4 times as wide as its country)."""
+PLACE_NAME_RGBA: Final = (80, 80, 80, 255)
 LABEL_STACK_PX: Final = 36
 LABEL_NEIGHBOUR_DEG: Final = 3.0
 """Labels of places closer than this (in longitude and latitude) are stacked, not overlapped."""
@@ -76,6 +89,9 @@ _ZERO_WIDTH_SPACE: Final = "\u200b"
 
 BASEMAP_URL: Final = "app/static/basemap/{name}"
 BASEMAP_INDEX: Final = Path(__file__).resolve().parents[2] / "static" / "basemap" / "basemap.json"
+COUNTRY_LABELS: Final = (
+    Path(__file__).resolve().parents[2] / "data" / "naturalearth" / "ne_country_labels.json"
+)
 LAYER_CACHE_URL: Final = "app/static/cache/{name}"
 
 
@@ -197,7 +213,79 @@ def label_layer(records: list[dict[str, Any]]) -> pdk.Layer:
         get_color="c",
         get_pixel_offset="o",
         get_size=LABEL_SIZE_PX,
+        font_family=pdk.types.String(LABEL_FONT),
         font_weight=700,
+    )
+
+
+@cache
+def country_labels() -> tuple[dict[str, Any], ...]:
+    """Natural Earth's country names: position `p`, name `t`, lowest zoom `z`; largest first."""
+    return tuple(json.loads(COUNTRY_LABELS.read_text(encoding="utf-8")))
+
+
+Box = tuple[float, float, float, float]
+
+
+def screen_box(
+    lon: float,
+    lat: float,
+    zoom: float,
+    size_px: tuple[float, float],
+    offset_px: tuple[float, float] = (0.0, 0.0),
+) -> Box:
+    """Return the screen box (left, top, right, bottom) of a rectangle at a point at `zoom`.
+
+    The rectangle is `size_px` (width, height), centred at the point plus `offset_px`; units are
+    Web Mercator pixels at `zoom`, y growing downwards like deck.gl's pixel offsets.
+    """
+    px_per_radian = TILE_SIZE_PX * 2.0**zoom / (2 * np.pi)
+    x = float(np.radians(lon)) * px_per_radian + offset_px[0]
+    y = -float(mercator_y(np.array([lat]))[0]) * px_per_radian + offset_px[1]
+    half_width, half_height = size_px[0] / 2, size_px[1] / 2
+    return (x - half_width, y - half_height, x + half_width, y + half_height)
+
+
+def overlaps(box: Box, others: Iterable[Box], gap_px: float = 0.0) -> bool:
+    """Whether `box`, grown by `gap_px` on every side, overlaps any of `others`."""
+    left, top, right, bottom = box[0] - gap_px, box[1] - gap_px, box[2] + gap_px, box[3] + gap_px
+    return any(left < o[2] and o[0] < right and top < o[3] and o[1] < bottom for o in others)
+
+
+def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[dict[str, Any]]:
+    """Return the country names to show in a view at `zoom`, none overlapping another.
+
+    A name is a candidate once the view's zoom reaches its lowest zoom (less the slack); in the
+    given order (largest country first), a candidate is kept unless its box at this zoom comes
+    within PLACE_NAME_GAP_PX of one kept before it. The names are text on the map rather than
+    pixels of the basemap images, so they keep their size at every zoom.
+    """
+    kept: list[Box] = []
+    records: list[dict[str, Any]] = []
+    for label in labels:
+        if label["z"] > zoom + PLACE_NAME_ZOOM_SLACK:
+            continue
+        lon, lat = label["p"]
+        size = (PLACE_NAME_CHAR_PX * len(label["t"]), PLACE_NAME_SIZE_PX)
+        box = screen_box(lon, lat, zoom, size)
+        if overlaps(box, kept, PLACE_NAME_GAP_PX):
+            continue
+        kept.append(box)
+        records.append({"p": [lon, lat], "t": inert(label["t"])})
+    return records
+
+
+def place_names_layer(names_url: str) -> pdk.Layer:
+    """Country names (`place_name_records`, served as a static file) in grey, beneath the rest."""
+    return pdk.Layer(
+        "TextLayer",
+        id="place-names",
+        data=names_url,
+        get_position="p",
+        get_text="t",
+        get_color=list(PLACE_NAME_RGBA),
+        get_size=PLACE_NAME_SIZE_PX,
+        font_family=pdk.types.String(LABEL_FONT),
     )
 
 
@@ -466,17 +554,35 @@ def outline_layer(url: str) -> pdk.Layer:
     return _paths("dashed-outlines", url, colour="c", width_px="w", pickable=True)
 
 
-def site_label_records(sites: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Labels of the launch points, for `label_layer`."""
-    return [
-        {
-            "p": [row.geometry.x, row.geometry.y],
-            "t": inert(row.name),
-            "c": list(BLACK),
-            "o": list(SITE_LABEL_OFFSET_PX),
-        }
-        for row in sites.itertuples()
-    ]
+def site_label_records(sites: gpd.GeoDataFrame, zoom: float) -> list[dict[str, Any]]:
+    """Labels of the launch points, for `label_layer`, placed for a view at `zoom`.
+
+    Each name goes below its dot, or else above, right or left of it: the first of these
+    places where, at this zoom, it covers no launch point's dot and no name placed before it.
+    If none is free it goes below. (Zooming in only moves places apart.)
+    """
+    points = [(row.geometry.x, row.geometry.y) for row in sites.itertuples()]
+    dot = (2.0 * SITE_DOT_PX, 2.0 * SITE_DOT_PX)
+    taken = [screen_box(lon, lat, zoom, dot) for lon, lat in points]
+    records = []
+    for (lon, lat), name in zip(points, sites["name"], strict=True):
+        text = inert(name)
+        size = (LABEL_CHAR_PX * len(text), float(LABEL_SIZE_PX))
+        below = SITE_LABEL_OFFSET_PX
+        candidates: list[tuple[float, float]] = [
+            below,
+            (0, -below[1]),
+            (size[0] / 2 + below[1], 0),
+            (-size[0] / 2 - below[1], 0),
+        ]
+        boxes = [screen_box(lon, lat, zoom, size, offset) for offset in candidates]
+        free = [i for i, box in enumerate(boxes) if not overlaps(box, taken)]
+        chosen = free[0] if free else 0
+        taken.append(boxes[chosen])
+        records.append(
+            {"p": [lon, lat], "t": text, "c": list(BLACK), "o": list(candidates[chosen])}
+        )
+    return records
 
 
 def site_layers(sites: gpd.GeoDataFrame) -> list[pdk.Layer]:
@@ -497,7 +603,7 @@ def site_layers(sites: gpd.GeoDataFrame) -> list[pdk.Layer]:
             get_position="p",
             get_fill_color=list(BLACK),
             get_line_color=[255, 255, 255],
-            get_radius=6,
+            get_radius=SITE_DOT_PX,
             radius_units=pdk.types.String("pixels"),
             stroked=True,
             line_width_min_pixels=2,
@@ -538,36 +644,55 @@ def records_payload(records: list[dict[str, Any]]) -> bytes:
     return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode()
 
 
-def deployment_label_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+def deployment_label_records(areas: gpd.GeoDataFrame, zoom: float) -> list[dict[str, Any]]:
     """Return a visible "HYPOTHETICAL" label per area (system below it), for `label_layer`.
 
-    Labels of the same or nearby places share one anchor, stacked below one another.
+    Labels of the same or nearby places share one anchor, stacked below one another. A stack
+    that would cover one placed before it, in a view at `zoom`, moves up or down by whole labels
+    to the nearest clear place (in the whole-world view the Pacific stacks would otherwise
+    overlap).
     """
-    labels: list[dict[str, Any]] = []
-    anchors: list[list[Any]] = []  # [anchor point, labels stacked there]
+    stacks: list[tuple[tuple[float, float], list[str]]] = []  # anchor, texts stacked there
     for row in areas.itertuples():
         point = (round(row.reference_lon, 4), round(row.reference_lat, 4))
-        anchor = next(
+        stack = next(
             (
-                a
-                for a in anchors
-                if abs(point[0] - a[0][0]) < LABEL_NEIGHBOUR_DEG
-                and abs(point[1] - a[0][1]) < LABEL_NEIGHBOUR_DEG
+                s
+                for s in stacks
+                if abs(point[0] - s[0][0]) < LABEL_NEIGHBOUR_DEG
+                and abs(point[1] - s[0][1]) < LABEL_NEIGHBOUR_DEG
             ),
             None,
         )
-        if anchor is None:
-            anchor = [point, 0]
-            anchors.append(anchor)
-        labels.append(
+        if stack is None:
+            stack = (point, [])
+            stacks.append(stack)
+        stack[1].append(inert(f"HYPOTHETICAL\n{row.system.split(' (')[0]}"))
+    placed: list[Box] = []
+    labels: list[dict[str, Any]] = []
+    for (lon, lat), texts in stacks:
+        widest = max(len(line) for text in texts for line in text.split("\n"))
+        size = (LABEL_CHAR_PX * widest, float(LABEL_STACK_PX * len(texts)))
+        middle = (len(texts) - 1) / 2  # the stack's centre, in labels below the first
+        # shifts 0, -1, 1, -2, 2, ...: the nearest free place above or below; the loop ends,
+        # since a stack moved far enough clears the finitely many boxes placed before it
+        step = 0
+        while True:
+            shift = (step + 1) // 2 * (1 if step % 2 == 0 else -1)
+            box = screen_box(lon, lat, zoom, size, (0.0, LABEL_STACK_PX * (shift + middle)))
+            if not overlaps(box, placed):
+                break
+            step += 1
+        placed.append(box)
+        labels += [
             {
-                "p": list(anchor[0]),
-                "t": inert(f"HYPOTHETICAL\n{row.system.split(' (')[0]}"),
+                "p": [lon, lat],
+                "t": text,
                 "c": list(HYPOTHETICAL_TEXT_COLOUR),
-                "o": [0, LABEL_STACK_PX * anchor[1]],
+                "o": [0, LABEL_STACK_PX * (shift + i)],
             }
-        )
-        anchor[1] += 1
+            for i, text in enumerate(texts)
+        ]
     return labels
 
 
@@ -598,9 +723,10 @@ def basemap_images() -> tuple[dict[str, Any], ...]:
 def basemap_layers() -> list[pdk.Layer]:
     """Return the offline Natural Earth basemap layers.
 
-    Web Mercator images (the world, then sharper regional ones) with country names drawn in,
-    fetched once by the browser as static files. Views across the antimeridian show the world
-    image again through the map view's `repeat` (see `deck`), not through more textures.
+    Web Mercator images (the world, then sharper regional ones; country names are text, see
+    `place_names_layer`), fetched once by the browser as static files. Views across the
+    antimeridian show the world image again through the map view's `repeat` (see `deck`), not
+    through more textures.
     """
     return [
         pdk.Layer(
