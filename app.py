@@ -39,6 +39,7 @@ from mapviz.deck import (
     VECTOR_STRIKE_LIMIT,
     VIEW_PRESETS,
     basemap_layers,
+    city_labels,
     country_labels,
     deck,
     deployment_label_records,
@@ -79,6 +80,7 @@ from mapviz.model import ATTRIBUTIONS
 from mapviz.reference import (
     HYPOTHETICAL_DISCLAIMER,
     LaunchSite,
+    cities,
     deployments,
     launch_sites,
     parse_site,
@@ -613,8 +615,9 @@ def published_outlines(
 
 @st.cache_data(show_spinner=False)
 def published_place_names(view_key: str) -> str:
-    """URL of the country names for a view preset (chosen for its zoom, none overlapping)."""
-    records = place_name_records(country_labels(), VIEW_PRESETS[view_key].zoom)
+    """URL of the city and country names for a view preset (for its zoom, none overlapping)."""
+    labels = [*city_labels(cities()), *country_labels()]  # cities first: they win overlaps
+    records = place_name_records(labels, VIEW_PRESETS[view_key].zoom)
     return served_url(records_payload(records), "places")
 
 

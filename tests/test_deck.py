@@ -19,6 +19,7 @@ from mapviz.deck import (
     SITE_DOT_PX,
     VIEW_PRESETS,
     basemap_layers,
+    city_labels,
     country_labels,
     dashed_records,
     dashes,
@@ -43,7 +44,7 @@ from mapviz.deck import (
 )
 from mapviz.geodesy import GEOD, LonLat, range_ring
 from mapviz.layers import rings_frame, sites_frame
-from mapviz.reference import LaunchSite, deployments, reference_strikes
+from mapviz.reference import LaunchSite, cities, deployments, reference_strikes
 
 
 @pytest.mark.parametrize(
@@ -256,3 +257,18 @@ def test_hypothetical_labels_never_cover_each_other(view: str) -> None:
         boxes.append(screen_box(lon, lat, zoom, (width, 30.0), tuple(record["o"])))
     for i, box in enumerate(boxes):
         assert not overlaps(box, boxes[:i]), records[i]["t"]
+
+
+def test_kharkiv_is_named_left_of_its_centre_from_the_ukraine_view_on() -> None:
+    labels = [*city_labels(cities()), *country_labels()]
+    for view in ("kharkiv", "ukraine"):
+        names = {r["t"]: r for r in place_name_records(labels, VIEW_PRESETS[view].zoom)}
+        kharkiv = names["Kharkiv"]
+        assert kharkiv["p"] == [36.25272, 49.98081]  # GeoNames 706483 (PLACES.md)
+        # the name ends left of the centre: half its estimated width plus a gap
+        assert kharkiv["o"][0] < -PLACE_NAME_CHAR_PX * len("Kharkiv") / 2
+        assert kharkiv["o"][1] == 0
+    for view in ("indo-pacific", "world"):
+        assert "Kharkiv" not in {
+            r["t"] for r in place_name_records(labels, VIEW_PRESETS[view].zoom)
+        }

@@ -77,6 +77,9 @@ PLACE_NAME_ZOOM_SLACK: Final = 0.5
 """A country name is shown from half a zoom level below the one at which it fits its country
 (a name may be up to 1.4 times as wide as its country)."""
 PLACE_NAME_RGBA: Final = (80, 80, 80, 255)
+CITY_MIN_ZOOM: Final = 4.0
+"""City names show from this zoom (the Ukraine view) on; in the wider views they would crowd."""
+CITY_NAME_GAP_PX: Final = 8.0
 LABEL_STACK_PX: Final = 36
 LABEL_NEIGHBOUR_DEG: Final = 3.0
 """Labels of places closer than this (in longitude and latitude) are stacked, not overlapped."""
@@ -252,13 +255,30 @@ def overlaps(box: Box, others: Iterable[Box], gap_px: float = 0.0) -> bool:
     return any(left < o[2] and o[0] < right and top < o[3] and o[1] < bottom for o in others)
 
 
-def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[dict[str, Any]]:
-    """Return the country names to show in a view at `zoom`, none overlapping another.
+def city_labels(cities: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """Return city names as labels for `place_name_records`: left of the city centre.
 
-    A name is a candidate once the view's zoom reaches its lowest zoom (less the slack); in the
-    given order (largest country first), a candidate is kept unless its box at this zoom comes
-    within PLACE_NAME_GAP_PX of one kept before it. The names are text on the map rather than
-    pixels of the basemap images, so they keep their size at every zoom.
+    The name ends CITY_NAME_GAP_PX left of the centre, so it does not cover the strikes there.
+    """
+    return [
+        {
+            "p": [point.lon, point.lat],
+            "t": name,
+            "z": CITY_MIN_ZOOM - PLACE_NAME_ZOOM_SLACK,
+            "o": [-(PLACE_NAME_CHAR_PX * len(name) / 2 + CITY_NAME_GAP_PX), 0.0],
+        }
+        for name, point in cities
+    ]
+
+
+def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[dict[str, Any]]:
+    """Return the place names to show in a view at `zoom`, none overlapping another.
+
+    Labels have a position `p`, text `t`, lowest zoom `z` and optionally a pixel offset `o`. A
+    name is a candidate once the view's zoom reaches its lowest zoom (less the slack); in the
+    given order (cities, then the largest country first), a candidate is kept unless its box at
+    this zoom comes within PLACE_NAME_GAP_PX of one kept before it. The names are text on the map
+    rather than pixels of the basemap images, so they keep their size at every zoom.
     """
     kept: list[Box] = []
     records: list[dict[str, Any]] = []
@@ -266,23 +286,25 @@ def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[di
         if label["z"] > zoom + PLACE_NAME_ZOOM_SLACK:
             continue
         lon, lat = label["p"]
+        offset = label.get("o", [0.0, 0.0])
         size = (PLACE_NAME_CHAR_PX * len(label["t"]), PLACE_NAME_SIZE_PX)
-        box = screen_box(lon, lat, zoom, size)
+        box = screen_box(lon, lat, zoom, size, (offset[0], offset[1]))
         if overlaps(box, kept, PLACE_NAME_GAP_PX):
             continue
         kept.append(box)
-        records.append({"p": [lon, lat], "t": inert(label["t"])})
+        records.append({"p": [lon, lat], "t": inert(label["t"]), "o": list(offset)})
     return records
 
 
 def place_names_layer(names_url: str) -> pdk.Layer:
-    """Country names (`place_name_records`, served as a static file) in grey, beneath the rest."""
+    """City and country names (`place_name_records`, a static file) in grey, beneath the rest."""
     return pdk.Layer(
         "TextLayer",
         id="place-names",
         data=names_url,
         get_position="p",
         get_text="t",
+        get_pixel_offset="o",
         get_color=list(PLACE_NAME_RGBA),
         get_size=PLACE_NAME_SIZE_PX,
         font_family=pdk.types.String(LABEL_FONT),

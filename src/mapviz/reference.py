@@ -23,6 +23,7 @@ from mapviz.loaders import read_strikes
 DATA_DIR: Final = Path(__file__).resolve().parents[2] / "data"
 STRIKES_FILE: Final = DATA_DIR / "strikes.geojson"
 LAUNCH_SITES_FILE: Final = DATA_DIR / "launch_sites.csv"
+CITIES_FILE: Final = DATA_DIR / "cities.csv"
 RANGE_PRESETS_FILE: Final = DATA_DIR / "range_presets.csv"
 DEPLOYMENTS_FILE: Final = DATA_DIR / "deployments.geojson"
 
@@ -137,6 +138,15 @@ def launch_sites() -> tuple[LaunchSite, ...]:
             default_selected=row["default_selected"].strip().lower() == "true",
         )
         for row in _csv_rows(LAUNCH_SITES_FILE)
+    )
+
+
+@cache
+def cities() -> tuple[tuple[str, LonLat], ...]:
+    """Return the named cities of data/cities.csv (only Kharkiv, the city the reports are about)."""
+    return tuple(
+        (row["name"], LonLat(float(row["lon"]), float(row["lat"])))
+        for row in _csv_rows(CITIES_FILE)
     )
 
 
