@@ -20,13 +20,12 @@ import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
+from mapviz.deck import PLACE_NAME_CHAR_PX
+
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "naturalearth"
-LABELS_OUT = OUT
 THEATRE_BBOX = (20.0, 40.0, 50.0, 60.0)
 """Oblast lines are kept in this lon/lat box only (Ukraine and western Russia)."""
-LABEL_CHAR_PX = 7.0
-"""Estimated width of one character of a country name on the map (12 px sans-serif)."""
 PRECISION_DEG = 0.001
 """Grid the coordinates are rounded to (about 110 m), well below the layers' own simplification."""
 
@@ -36,14 +35,15 @@ def _largest_part(geometry: BaseGeometry) -> Polygon:
     return max(parts, key=lambda part: part.area)
 
 
-def label_min_zoom(name: str, geometry: BaseGeometry) -> float:
-    """Return the lowest zoom at which `name` is no wider than its country's largest part.
+def label_min_zoom(name: str, part: Polygon) -> float:
+    """Return the lowest zoom at which `name` is no wider than `part` (its country's largest).
 
     Width in Web Mercator pixels at zoom z is degrees of longitude x 256 x 2**z / 360; the name's
-    width is estimated from its length. Clamped to zoom 0-8 (every name shows from zoom 8).
+    width is estimated from its length as the map does (`PLACE_NAME_CHAR_PX`). Clamped to zoom
+    0-8 (every name shows from zoom 8).
     """
-    west, _, east, _ = _largest_part(geometry).bounds
-    text_px = LABEL_CHAR_PX * len(name)
+    west, _, east, _ = part.bounds
+    text_px = PLACE_NAME_CHAR_PX * len(name)
     zoom = math.log2(text_px * 360.0 / (256.0 * max(east - west, 1e-6)))
     return min(max(zoom, 0.0), 8.0)
 
@@ -71,24 +71,18 @@ def main(source: Path) -> None:
     admin1["geometry"] = shapely.set_precision(admin1.geometry.values, PRECISION_DEG)
     _write(admin1[~admin1.geometry.is_empty], "ne_admin1_theatre.geojson")
     countries = gpd.read_file(source / "ne_countries_110m.geojson")
+    parts = [_largest_part(geometry) for geometry in countries.geometry]
+    rows = zip(parts, countries["name"], countries["label_x"], countries["label_y"], strict=True)
+    # Largest countries first: where two names would overlap, the map keeps the earlier one.
     labels = [
         {
             "p": [round(float(x), 3), round(float(y), 3)],
             "t": str(name),
-            "z": round(label_min_zoom(str(name), geometry), 1),
+            "z": round(label_min_zoom(str(name), part), 1),
         }
-        for name, x, y, geometry in zip(
-            countries["name"],
-            countries["label_x"],
-            countries["label_y"],
-            countries.geometry,
-            strict=True,
-        )
+        for part, name, x, y in sorted(rows, key=lambda row: -row[0].area)
     ]
-    # Largest countries first: where two names would overlap, the map keeps the earlier one.
-    areas = [_largest_part(g).area for g in countries.geometry]
-    labels = [label for _, label in sorted(zip(areas, labels, strict=True), key=lambda x: -x[0])]
-    target = LABELS_OUT / "ne_country_labels.json"
+    target = OUT / "ne_country_labels.json"
     target.write_text(json.dumps(labels, ensure_ascii=False, separators=(",", ":")) + "\n")
     print(f"{target.name}: {len(labels)} labels, {target.stat().st_size:,} bytes")
 
