@@ -36,8 +36,11 @@ from mapviz.deck import (
     LAYER_CACHE_URL,
     MAX_RING_COLOUR,
     MIN_RING_COLOUR,
+    PLACE_NAME_CHAR_PX,
+    PLACE_NAME_SIZE_PX,
     VECTOR_STRIKE_LIMIT,
     VIEW_PRESETS,
+    Box,
     basemap_layers,
     city_labels,
     country_labels,
@@ -46,12 +49,14 @@ from mapviz.deck import (
     deployment_layers,
     deployment_outline_records,
     deployment_records,
+    label_boxes,
     label_layer,
     outline_layer,
     place_name_records,
     place_names_layer,
     records_payload,
     ring_layers,
+    site_dot_boxes,
     site_label_records,
     site_layers,
     strike_layers,
@@ -59,6 +64,7 @@ from mapviz.deck import (
     strike_raster_layer,
     strike_records,
     uncertainty_records,
+    uncluttered,
 )
 from mapviz.errors import MapvizError, Problem
 from mapviz.export import (
@@ -527,18 +533,24 @@ def map_fragment(
     min_km, max_km = range_sliders()
     params = Params(min_km=min_km, max_km=max_km, sites=sites, filters=selection.filters)
     current["params"] = params
+    zoom = VIEW_PRESETS[view_key].zoom
     layers = [*basemap_layers(), place_names_layer(still_served(published_place_names, view_key))]
     labels: list[dict[str, Any]] = []
+    if show["sites"]:
+        site_dots, site_labels, taken = site_overlay(sites, view_key)
+    else:
+        site_dots, site_labels, taken = [], [], []
     if show["deployments"]:
         layers += deployment_layers(still_served(published_deployments))
-        labels += deployment_labels(VIEW_PRESETS[view_key].zoom)
+        labels += deployment_labels(zoom)
+        taken = [*taken, *label_boxes(deployment_labels(zoom), zoom)]
     if show["rings"]:
         rings = rings_frame(
             sites, min_km, max_km, tolerance_m=params.tolerance_m, envelopes=show["envelopes"]
         )
         ring_drawing, ring_labels = ring_layers(rings, envelopes=show["envelopes"])
         layers += ring_drawing
-        labels += ring_labels
+        labels += uncluttered(ring_labels, zoom, taken)
     shown = selection.shown()
     if show["strikes"] and len(shown) > VECTOR_STRIKE_LIMIT:
         raster = still_served(published_raster, shown, selection.source_key, selection.filters)
@@ -552,10 +564,8 @@ def map_fragment(
             published_outlines, circled, params.tolerance_m, show["deployments"]
         )
         layers.append(outline_layer(outlines))
-    if show["sites"]:
-        site_dots, site_labels = site_overlay(sites, VIEW_PRESETS[view_key].zoom)
-        layers += site_dots
-        labels += site_labels
+    layers += site_dots
+    labels += site_labels
     if labels:
         layers.append(label_layer(labels))
     counts = ring_counts(selection.sorted_distances(sites), sites, min_km, max_km)
@@ -581,16 +591,20 @@ def strike_image_note(selection: Selection, show: dict[str, bool]) -> None:
 
 @lru_cache(maxsize=32)
 def site_overlay(
-    sites: tuple[LaunchSite, ...], zoom: float
-) -> tuple[list[Any], list[dict[str, Any]]]:
-    """Return the launch points' map layers, and their labels placed for the view's zoom.
+    sites: tuple[LaunchSite, ...], view_key: str
+) -> tuple[list[Any], list[dict[str, Any]], list[Box]]:
+    """Return the launch points' layers, their labels for the view, and the boxes both take.
 
-    They do not follow the sliders. The script is run afresh on every full rerun, so this cache
-    lives for one page run and serves the map fragment's reruns (slider moves) without
-    Streamlit's argument hashing.
+    The ring labels keep clear of those boxes, the launch points' labels of the view's place
+    names. None of this follows the sliders. The script is run afresh on every full rerun, so
+    this cache lives for one page run and serves the map fragment's reruns (slider moves)
+    without Streamlit's argument hashing.
     """
+    zoom = VIEW_PRESETS[view_key].zoom
     frame = sites_frame(sites)
-    return site_layers(frame), site_label_records(frame, zoom)
+    names = label_boxes(view_place_names(view_key), zoom, PLACE_NAME_CHAR_PX, PLACE_NAME_SIZE_PX)
+    labels = site_label_records(frame, zoom, avoid=names)
+    return site_layers(frame), labels, [*site_dot_boxes(frame, zoom), *label_boxes(labels, zoom)]
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -613,12 +627,17 @@ def published_outlines(
     return served_url(records_payload(records), "outlines")
 
 
+@st.cache_resource
+def view_place_names(view_key: str) -> list[dict[str, Any]]:
+    """Return the city and country names of a view preset (for its zoom, none overlapping)."""
+    labels = [*city_labels(cities()), *country_labels()]  # cities first: they win overlaps
+    return place_name_records(labels, VIEW_PRESETS[view_key].zoom)
+
+
 @st.cache_data(show_spinner=False)
 def published_place_names(view_key: str) -> str:
-    """URL of the city and country names for a view preset (for its zoom, none overlapping)."""
-    labels = [*city_labels(cities()), *country_labels()]  # cities first: they win overlaps
-    records = place_name_records(labels, VIEW_PRESETS[view_key].zoom)
-    return served_url(records_payload(records), "places")
+    """URL of the place names of a view preset (`view_place_names`) as a static file."""
+    return served_url(records_payload(view_place_names(view_key)), "places")
 
 
 @st.cache_data(show_spinner=False)

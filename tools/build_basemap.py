@@ -20,7 +20,7 @@ import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from mapviz.deck import PLACE_NAME_CHAR_PX
+from mapviz.deck import PLACE_NAME_CHAR_PX, WORLD_PX_AT_ZOOM_0
 
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "naturalearth"
@@ -38,13 +38,13 @@ def _largest_part(geometry: BaseGeometry) -> Polygon:
 def label_min_zoom(name: str, part: Polygon) -> float:
     """Return the lowest zoom at which `name` is no wider than `part` (its country's largest).
 
-    Width in Web Mercator pixels at zoom z is degrees of longitude x 256 x 2**z / 360; the name's
-    width is estimated from its length as the map does (`PLACE_NAME_CHAR_PX`). Clamped to zoom
-    0-8 (every name shows from zoom 8).
+    Width in the map's pixels at zoom z is degrees of longitude x 512 x 2**z / 360 (deck.gl's
+    scale, `WORLD_PX_AT_ZOOM_0`); the name's width is estimated from its length as the map does
+    (`PLACE_NAME_CHAR_PX`). Clamped to zoom 0-8 (every name shows from zoom 8).
     """
     west, _, east, _ = part.bounds
     text_px = PLACE_NAME_CHAR_PX * len(name)
-    zoom = math.log2(text_px * 360.0 / (256.0 * max(east - west, 1e-6)))
+    zoom = math.log2(text_px * 360.0 / (WORLD_PX_AT_ZOOM_0 * max(east - west, 1e-6)))
     return min(max(zoom, 0.0), 8.0)
 
 

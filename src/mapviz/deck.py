@@ -60,8 +60,10 @@ VECTOR_STRIKE_LIMIT: Final = 2000
 as one image. deck.gl (through Streamlit) reprocesses every point of a point layer on each map
 update, which at 10,000 points costs seconds in a software-rendered browser."""
 MAX_RASTER_SIDE_PX: Final = 4096
-MAX_RASTER_ZOOM: Final = 10
-TILE_SIZE_PX: Final = 256
+MAX_RASTER_ZOOM: Final = 9
+WORLD_PX_AT_ZOOM_0: Final = 512
+"""deck.gl's Web Mercator scale: the world is 512 px wide at zoom 0, 512 x 2**z at zoom z. (Map
+tiles of 256 px number their zooms one higher for the same scale.)"""
 RASTER_DOT_PX: Final = 2
 RIM_RGBA: Final = (40, 40, 40, 255)
 RASTER_PAD_DEG: Final = 0.5
@@ -242,7 +244,7 @@ def screen_box(
     The rectangle is `size_px` (width, height), centred at the point plus `offset_px`; units are
     Web Mercator pixels at `zoom`, y growing downwards like deck.gl's pixel offsets.
     """
-    px_per_radian = TILE_SIZE_PX * 2.0**zoom / (2 * np.pi)
+    px_per_radian = WORLD_PX_AT_ZOOM_0 * 2.0**zoom / (2 * np.pi)
     x = float(np.radians(lon)) * px_per_radian + offset_px[0]
     y = -float(mercator_y(np.array([lat]))[0]) * px_per_radian + offset_px[1]
     half_width, half_height = size_px[0] / 2, size_px[1] / 2
@@ -381,12 +383,13 @@ def ring_layers(
 ) -> tuple[list[pdk.Layer], list[dict[str, Any]]]:
     """Bands (filled), min and max rings (outlined) and optional reach envelopes; ring labels.
 
-    Returns the layers and the rings' label records (for `label_layer`). One pass over the
-    rings' columns: this runs on every slider move.
+    Returns the layers and the rings' label records (for `label_layer`), max rings' first: where
+    labels crowd, `uncluttered` keeps the first. One pass over the rings' columns: this runs on
+    every slider move.
     """
     bands: list[dict[str, Any]] = []
     outlines: list[dict[str, Any]] = []
-    labels: list[dict[str, Any]] = []
+    labels: dict[str, list[dict[str, Any]]] = {"max_ring": [], "min_ring": []}
     paths: list[dict[str, Any]] = []
     for site, kind, radius_km, geometry in zip(
         rings["site"].tolist(),
@@ -404,7 +407,7 @@ def ring_layers(
             text = inert(f"{site}: {radius_km:g} km geodesic ring")
             outlines.extend({"path": p[0], "c": colour, "tt": text} for p in polygons)
             top = max((xy for p in polygons for xy in p[0]), key=lambda xy: xy[1])
-            labels.append(
+            labels[kind].append(
                 {
                     "p": [round(top[0], 4), round(top[1], 4)],
                     "t": f"{radius_km:g} km",
@@ -438,7 +441,7 @@ def ring_layers(
                 pickable=True,
             )
         )
-    return layers, labels
+    return layers, labels["max_ring"] + labels["min_ring"]
 
 
 def strike_layers(url: str) -> list[pdk.Layer]:
@@ -493,7 +496,7 @@ def strike_raster(strikes: gpd.GeoDataFrame) -> tuple[bytes, list[float]]:
     width_rad, height = np.radians(east - west), top - bottom
     px_per_rad = min(
         MAX_RASTER_SIDE_PX / max(width_rad, height),
-        TILE_SIZE_PX * 2**MAX_RASTER_ZOOM / (2 * np.pi),
+        WORLD_PX_AT_ZOOM_0 * 2**MAX_RASTER_ZOOM / (2 * np.pi),
     )
     width_px = max(1, int(np.ceil(width_rad * px_per_rad)))
     height_px = max(1, int(np.ceil(height * px_per_rad)))
@@ -576,16 +579,18 @@ def outline_layer(url: str) -> pdk.Layer:
     return _paths("dashed-outlines", url, colour="c", width_px="w", pickable=True)
 
 
-def site_label_records(sites: gpd.GeoDataFrame, zoom: float) -> list[dict[str, Any]]:
+def site_label_records(
+    sites: gpd.GeoDataFrame, zoom: float, avoid: Iterable[Box] = ()
+) -> list[dict[str, Any]]:
     """Labels of the launch points, for `label_layer`, placed for a view at `zoom`.
 
     Each name goes below its dot, or else above, right or left of it: the first of these
-    places where, at this zoom, it covers no launch point's dot and no name placed before it.
-    If none is free it goes below. (Zooming in only moves places apart.)
+    places where, at this zoom, it covers no launch point's dot, no name placed before it and
+    no box of `avoid` (the view's place names). If none is free it goes below. (Zooming in only
+    moves places apart.)
     """
     points = [(row.geometry.x, row.geometry.y) for row in sites.itertuples()]
-    dot = (2.0 * SITE_DOT_PX, 2.0 * SITE_DOT_PX)
-    taken = [screen_box(lon, lat, zoom, dot) for lon, lat in points]
+    taken = [*site_dot_boxes(sites, zoom), *avoid]
     records = []
     for (lon, lat), name in zip(points, sites["name"], strict=True):
         text = inert(name)
@@ -605,6 +610,47 @@ def site_label_records(sites: gpd.GeoDataFrame, zoom: float) -> list[dict[str, A
             {"p": [lon, lat], "t": text, "c": list(BLACK), "o": list(candidates[chosen])}
         )
     return records
+
+
+def site_dot_boxes(sites: gpd.GeoDataFrame, zoom: float) -> list[Box]:
+    """Screen boxes of the launch points' dots at `zoom`."""
+    dot = (2.0 * SITE_DOT_PX, 2.0 * SITE_DOT_PX)
+    return [screen_box(row.geometry.x, row.geometry.y, zoom, dot) for row in sites.itertuples()]
+
+
+def label_boxes(
+    records: Iterable[dict[str, Any]],
+    zoom: float,
+    char_px: float = LABEL_CHAR_PX,
+    size_px: float = LABEL_SIZE_PX,
+) -> list[Box]:
+    """Screen boxes at `zoom` of label records (position `p`, text `t`, pixel offset `o`).
+
+    The defaults are `label_layer`'s bold labels; pass PLACE_NAME_CHAR_PX and PLACE_NAME_SIZE_PX
+    for `place_name_records`.
+    """
+    return [
+        screen_box(r["p"][0], r["p"][1], zoom, (char_px * len(r["t"]), size_px), tuple(r["o"]))
+        for r in records
+    ]
+
+
+def uncluttered(
+    labels: Iterable[dict[str, Any]], zoom: float, taken: Iterable[Box] = ()
+) -> list[dict[str, Any]]:
+    """Return the labels that, at `zoom`, cover no box in `taken` and no label kept before them.
+
+    For the ring-radius labels, which follow the sliders: where rings crowd (several launch
+    points in the whole-world view) the first of overlapping labels is kept, not a pile of them.
+    """
+    records = list(labels)
+    placed = list(taken)
+    kept = []
+    for label, box in zip(records, label_boxes(records, zoom), strict=True):
+        if not overlaps(box, placed):
+            placed.append(box)
+            kept.append(label)
+    return kept
 
 
 def site_layers(sites: gpd.GeoDataFrame) -> list[pdk.Layer]:
