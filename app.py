@@ -542,8 +542,9 @@ def map_fragment(
         site_dots, site_labels, taken = [], [], []
     if show["deployments"]:
         layers += deployment_layers(still_served(published_deployments))
-        labels += deployment_labels(zoom)
-        taken = [*taken, *label_boxes(deployment_labels(zoom), zoom)]
+        hypothetical, hypothetical_boxes = deployment_labels(zoom)
+        labels += hypothetical
+        taken = [*taken, *hypothetical_boxes]
     if show["rings"]:
         rings = rings_frame(
             sites, min_km, max_km, tolerance_m=params.tolerance_m, envelopes=show["envelopes"]
@@ -647,9 +648,10 @@ def published_deployments() -> str:
 
 
 @st.cache_resource
-def deployment_labels(zoom: float) -> list[dict[str, Any]]:
-    """Return the hypothetical areas' "HYPOTHETICAL" labels, stacked for the view's zoom."""
-    return deployment_label_records(deployments(), zoom)
+def deployment_labels(zoom: float) -> tuple[list[dict[str, Any]], list[Box]]:
+    """Return the "HYPOTHETICAL" labels, stacked for the view's zoom, and the boxes they take."""
+    labels = deployment_label_records(deployments(), zoom)
+    return labels, label_boxes(labels, zoom)
 
 
 def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, Params]) -> None:

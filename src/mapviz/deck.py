@@ -279,23 +279,21 @@ def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[di
     Labels have a position `p`, text `t`, lowest zoom `z` and optionally a pixel offset `o`. A
     name is a candidate once the view's zoom reaches its lowest zoom (less the slack); in the
     given order (cities, then the largest country first), a candidate is kept unless its box at
-    this zoom comes within PLACE_NAME_GAP_PX of one kept before it. The names are text on the map
+    this zoom comes within PLACE_NAME_GAP_PX of one kept before it (`uncluttered`). The names are
+    text on the map
     rather than pixels of the basemap images, so they keep their size at every zoom.
     """
-    kept: list[Box] = []
-    records: list[dict[str, Any]] = []
-    for label in labels:
-        if label["z"] > zoom + PLACE_NAME_ZOOM_SLACK:
-            continue
-        lon, lat = label["p"]
-        offset = label.get("o", [0.0, 0.0])
-        size = (PLACE_NAME_CHAR_PX * len(label["t"]), PLACE_NAME_SIZE_PX)
-        box = screen_box(lon, lat, zoom, size, (offset[0], offset[1]))
-        if overlaps(box, kept, PLACE_NAME_GAP_PX):
-            continue
-        kept.append(box)
-        records.append({"p": [lon, lat], "t": inert(label["t"]), "o": list(offset)})
-    return records
+    candidates = [
+        {"o": [0.0, 0.0], **label} for label in labels if label["z"] <= zoom + PLACE_NAME_ZOOM_SLACK
+    ]
+    kept = uncluttered(
+        candidates,
+        zoom,
+        char_px=PLACE_NAME_CHAR_PX,
+        size_px=PLACE_NAME_SIZE_PX,
+        gap_px=PLACE_NAME_GAP_PX,
+    )
+    return [{"p": list(r["p"]), "t": inert(r["t"]), "o": list(r["o"])} for r in kept]
 
 
 def place_names_layer(names_url: str) -> pdk.Layer:
@@ -636,18 +634,26 @@ def label_boxes(
 
 
 def uncluttered(
-    labels: Iterable[dict[str, Any]], zoom: float, taken: Iterable[Box] = ()
+    labels: Iterable[dict[str, Any]],
+    zoom: float,
+    taken: Iterable[Box] = (),
+    *,
+    char_px: float = LABEL_CHAR_PX,
+    size_px: float = LABEL_SIZE_PX,
+    gap_px: float = 0.0,
 ) -> list[dict[str, Any]]:
     """Return the labels that, at `zoom`, cover no box in `taken` and no label kept before them.
 
-    For the ring-radius labels, which follow the sliders: where rings crowd (several launch
-    points in the whole-world view) the first of overlapping labels is kept, not a pile of them.
+    In the given order, a label (sized as in `label_boxes`) is kept unless its box comes within
+    `gap_px` of one kept or taken. The ring-radius labels, which follow the sliders, go through
+    it (where rings crowd, as several launch points do in the whole-world view, the first of
+    overlapping labels is kept, not a pile of them), and so do the place names.
     """
     records = list(labels)
     placed = list(taken)
     kept = []
-    for label, box in zip(records, label_boxes(records, zoom), strict=True):
-        if not overlaps(box, placed):
+    for label, box in zip(records, label_boxes(records, zoom, char_px, size_px), strict=True):
+        if not overlaps(box, placed, gap_px):
             placed.append(box)
             kept.append(label)
     return kept
