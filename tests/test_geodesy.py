@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 
+import numpy as np
 import pytest
 import shapely
 from geographiclib.geodesic import Geodesic
@@ -13,8 +14,10 @@ from hypothesis import strategies as st
 from shapely.geometry import MultiPolygon, Point, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from mapviz import geodesy
 from mapviz.errors import ParameterError
 from mapviz.geodesy import (
+    GEOD,
     _polygon,
     _spectral_ring,
     distances_km,
@@ -311,6 +314,20 @@ def test_nearest_site_and_range_flags() -> None:
 
 def test_distance_matrix_of_nothing_is_empty() -> None:
     assert distances_km([], [], [36.0], [50.0]).shape == (0, 1)
+
+
+def test_distance_matrix_in_blocks_matches_one_call() -> None:
+    # 1,501 strikes x 150 sites: more pairs than one block, and a last block that is not full;
+    # every row must hold its own strike's distances, bit for bit what one call gives.
+    rng = np.random.default_rng(7)
+    s_lon, s_lat = rng.uniform(-180, 180, 1501), rng.uniform(-89, 89, 1501)
+    t_lon, t_lat = rng.uniform(-180, 180, 150), rng.uniform(-89, 89, 150)
+    matrix = distances_km(s_lon, s_lat, t_lon, t_lat)
+    _, _, one_call_m = GEOD.inv(
+        np.repeat(s_lon, 150), np.repeat(s_lat, 150), np.tile(t_lon, 1501), np.tile(t_lat, 1501)
+    )
+    assert geodesy._DISTANCE_BLOCK_PAIRS < 1501 * 150
+    np.testing.assert_array_equal(matrix, np.asarray(one_call_m).reshape(1501, 150) / 1000.0)
 
 
 # Invalid parameters, each with the reason it is invalid.

@@ -31,6 +31,8 @@ from __future__ import annotations
 
 import functools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from typing import Final, NamedTuple
 
 import numpy as np
@@ -65,6 +67,13 @@ _VERTEX_SAFETY: Final = 1.15
 _MIN_M_PER_DEG_LAT: Final = 110_574.0
 """Shortest meridian degree on WGS84 (at the equator), in metres: a lower bound for pole checks."""
 
+# Distance matrices are computed in blocks of about this many strike-site pairs, one block per
+# task: pyproj releases the GIL inside `Geod.inv`, so the blocks run on every core, and a block's
+# repeated coordinate arrays stay small (4 x 8 bytes per pair) however large the matrix.
+_DISTANCE_BLOCK_PAIRS: Final = 200_000
+_DISTANCE_WORKERS: Final = (
+    len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+)
 _MODEL_SAMPLE_COUNTS: Final = (24, 48)
 """Points around the circle (K) the spectral model tries; K/2 + 1 of them are computed exactly,
 the others are their mirror images across the centre's meridian."""
@@ -534,12 +543,31 @@ def distances_km(
     if s_lon.shape != s_lat.shape or t_lon.shape != t_lat.shape:
         raise ParameterError("longitude and latitude arrays must have the same length")
     n, m = s_lon.size, t_lon.size
+    matrix = np.zeros((n, m), dtype=np.float64)
     if n == 0 or m == 0:
-        return np.zeros((n, m), dtype=np.float64)
-    _, _, dist_m = GEOD.inv(
-        np.repeat(s_lon, m), np.repeat(s_lat, m), np.tile(t_lon, n), np.tile(t_lat, n)
-    )
-    return np.asarray(dist_m, dtype=np.float64).reshape(n, m) / M_PER_KM
+        return matrix
+    rows = max(1, _DISTANCE_BLOCK_PAIRS // m)
+
+    def fill(start: int) -> None:
+        stop = min(start + rows, n)
+        _, _, dist_m = GEOD.inv(
+            np.repeat(s_lon[start:stop], m),
+            np.repeat(s_lat[start:stop], m),
+            np.tile(t_lon, stop - start),
+            np.tile(t_lat, stop - start),
+        )
+        matrix[start:stop] = np.asarray(dist_m, dtype=np.float64).reshape(stop - start, m)
+
+    starts = range(0, n, rows)
+    if len(starts) == 1 or _DISTANCE_WORKERS == 1:
+        for start in starts:
+            fill(start)
+    else:
+        with ThreadPoolExecutor(max_workers=_DISTANCE_WORKERS) as pool:
+            for _ in pool.map(fill, starts):  # re-raises a block's error here
+                pass
+    matrix /= M_PER_KM
+    return matrix
 
 
 class Nearest(NamedTuple):
