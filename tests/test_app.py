@@ -82,7 +82,7 @@ def test_default_page_draws_every_layer(app: AppTest) -> None:
     assert tooltip == {"text": "{tt}"}  # plain text, never an HTML template
     ids = [entry["id"] for entry in document["layers"]]
     for expected in (
-        "basemap-world",
+        "basemap-world_0",
         "basemap-theatre",
         "place-names",
         "deployment-areas",

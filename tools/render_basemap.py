@@ -5,7 +5,8 @@ GeoJSON layers of the same data cost seconds per update under software WebGL (Sw
 docs/BENCHMARKS.md. The images are kept small because the browser uploads them as textures, which
 under software WebGL costs first paint in proportion to their pixels: the world at zoom-3 pixel
 size, and Europe to the Urals (the whole Ukraine-theatre view, so no magnified world image shows
-in it) at zoom 5. These are 256-px map-tile zooms: deck.gl's zoom for the same scale is one lower
+in it) at zoom 5. The world image ships as the pieces that the regional images leave uncovered
+(`main`), so no frame pays for world pixels hidden beneath a regional image. These are 256-px map-tile zooms: deck.gl's zoom for the same scale is one lower
 (`mapviz.deck.WORLD_PX_AT_ZOOM_0`). At 50N a zoom-5 pixel is 3.1 km, about 1:11 million on
 screen, the scale of Natural Earth's 1:10 million data. Country names are not drawn in: text in
 an image reads only near the zoom it was drawn for (tiny in the world view, blurred when
@@ -16,6 +17,7 @@ data/README.md.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from collections.abc import Iterable
@@ -46,8 +48,8 @@ IMAGES = {
 }
 
 
-def render(name: str) -> dict[str, object]:
-    """Render one image; return its entry for basemap.json (file name and lon/lat bounds)."""
+def render(name: str) -> Image.Image:
+    """Render one image at its size (see IMAGES)."""
     west, south, east, north, zoom, oblasts = IMAGES[name]
     px_per_deg = 256 * 2**zoom / 360.0 * SUPERSAMPLE
     width = round((east - west) * px_per_deg)
@@ -75,12 +77,45 @@ def render(name: str) -> dict[str, object]:
             draw.line(pixels(line.coords), fill=OBLAST, width=SUPERSAMPLE)
     for line in _lines(gpd.read_file(VECTORS / "ne_admin0_boundaries.geojson", bbox=bbox).geometry):
         draw.line(pixels(line.coords), fill=BORDER, width=SUPERSAMPLE + 1)
-    image = image.resize((width // SUPERSAMPLE, height // SUPERSAMPLE), Image.Resampling.LANCZOS)
+    return image.resize((width // SUPERSAMPLE, height // SUPERSAMPLE), Image.Resampling.LANCZOS)
+
+
+def save(image: Image.Image, name: str, bounds: list[float]) -> dict[str, object]:
+    """Write one image; return its entry for basemap.json (file name and lon/lat bounds)."""
     file_name = f"basemap_{name}.png"
     image.save(BASEMAP / file_name, optimize=True)
     size = (BASEMAP / file_name).stat().st_size
     print(f"{file_name}: {image.width} x {image.height} px, {size:,} bytes")
-    return {"name": name, "image": file_name, "bounds": [west, south, east, north]}
+    return {"name": name, "image": file_name, "bounds": bounds}
+
+
+def uncovered(
+    width: int, height: int, holes: list[tuple[int, int, int, int]]
+) -> list[tuple[int, int, int, int]]:
+    """Return rectangles (left, top, right, bottom; pixels) covering the image except the holes.
+
+    The image is cut into bands at the holes' top and bottom edges; each band keeps the runs of
+    columns no hole covers, and neighbouring bands with the same runs are merged.
+    """
+    ys = sorted({0, height, *(y for _, top, _, bottom in holes for y in (top, bottom))})
+    pieces: list[tuple[int, int, int, int]] = []
+    open_runs: dict[tuple[int, int], int] = {}  # run of columns -> top of the band it started
+    for top, bottom in itertools.pairwise(ys):
+        cuts = sorted((left, right) for left, t, right, b in holes if t <= top and bottom <= b)
+        runs, x = [], 0
+        for left, right in cuts:
+            if left > x:
+                runs.append((x, left))
+            x = max(x, right)
+        if x < width:
+            runs.append((x, width))
+        for run in list(open_runs):
+            if run not in runs:
+                pieces.append((run[0], open_runs.pop(run), run[1], top))
+        for run in runs:
+            open_runs.setdefault(run, top)
+    pieces += [(left, top, right, height) for (left, right), top in open_runs.items()]
+    return sorted(pieces, key=lambda p: (p[1], p[0]))
 
 
 def _polygons(geometries: gpd.GeoSeries) -> list[Polygon]:
@@ -104,8 +139,51 @@ def _lines(geometries: gpd.GeoSeries) -> list[LineString]:
 
 
 def main() -> None:
-    """Render every image and write static/basemap/basemap.json."""
-    entries = [render(name) for name in IMAGES]
+    """Render every image and write static/basemap/basemap.json.
+
+    The world image is written as the pieces of it that the regional images, drawn on top, do
+    not cover: under software WebGL a frame costs every pixel of every image layer on screen, and
+    in the Ukraine and Kharkiv views the world image lay entirely beneath the regional one. The
+    pieces reach up to a pixel under the regional images, so nothing between them is left empty.
+    """
+    world, *regional = IMAGES
+    image = render(world)
+    west, south, east, north = IMAGES[world][:4]
+    px_per_deg = image.width / (east - west)
+    top = float(mercator_y(np.array([north]))[0])
+    px_per_merc = image.height / (top - float(mercator_y(np.array([south]))[0]))
+
+    def x_px(lon: float) -> float:
+        return (lon - west) * px_per_deg
+
+    def y_px(lat: float) -> float:
+        return (top - float(mercator_y(np.array([lat]))[0])) * px_per_merc
+
+    def lat_of(y: int) -> float:
+        return round(math.degrees(math.atan(math.sinh(top - y / px_per_merc))), 8)
+
+    holes = []
+    for name in regional:
+        r_west, r_south, r_east, r_north = IMAGES[name][:4]
+        holes.append(
+            (
+                math.ceil(x_px(r_west)),
+                math.ceil(y_px(r_north)),
+                math.floor(x_px(r_east)),
+                math.floor(y_px(r_south)),
+            )
+        )
+    entries = []
+    for i, (left, upper, right, lower) in enumerate(uncovered(image.width, image.height, holes)):
+        bounds = [
+            round(west + left / px_per_deg, 8),
+            lat_of(lower),
+            round(west + right / px_per_deg, 8),
+            lat_of(upper),
+        ]
+        entries.append(save(image.crop((left, upper, right, lower)), f"{world}_{i}", bounds))
+    for name in regional:
+        entries.append(save(render(name), name, list(IMAGES[name][:4])))
     (BASEMAP / "basemap.json").write_text(json.dumps(entries, indent=1) + "\n")
 
 

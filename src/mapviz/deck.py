@@ -798,8 +798,10 @@ def basemap_layers() -> list[pdk.Layer]:
     """Return the offline Natural Earth basemap layers.
 
     Web Mercator images (the world, then sharper regional ones; country names are text, see
-    `place_names_layer`), fetched once by the browser as static files. Views across the
-    antimeridian show the world image again through the map view's `repeat` (see `deck`), not
+    `place_names_layer`), fetched once by the browser as static files. The world image comes
+    as the pieces the regional images leave uncovered (`tools/render_basemap.py`): every frame
+    costs every image pixel on screen, and whole views lay under a regional image. Views across
+    the antimeridian show the world again through the map view's `repeat` (see `deck`), not
     through more textures.
     """
     return [
