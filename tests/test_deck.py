@@ -298,6 +298,38 @@ def test_launch_point_names_keep_clear_of_place_names() -> None:
 
 
 @pytest.mark.parametrize("view", list(VIEW_PRESETS))
+def test_launch_point_names_never_pile_up(view: str) -> None:
+    zoom = VIEW_PRESETS[view].zoom
+    sites = sites_frame(DEFAULT_SITES)
+    names = place_name_records([*city_labels(cities()), *country_labels()], zoom)
+    avoid = label_boxes(names, zoom, PLACE_NAME_CHAR_PX, PLACE_NAME_SIZE_PX)
+    records = site_label_records(sites, zoom, avoid=avoid)
+    dots = site_dot_boxes(sites, zoom)
+    boxes = label_boxes(records, zoom)
+    for i, box in enumerate(boxes):
+        assert not overlaps(box, boxes[:i] + dots), records[i]["t"]
+    assert {r["t"] for r in records} == {s.name for s in DEFAULT_SITES}
+
+
+def test_launch_point_names_that_fit_nowhere_are_left_out() -> None:
+    # six points within a tenth of a degree, seen at the whole-world zoom: their dots nearly
+    # coincide and each name has four places (below, above, right, left); the names that would
+    # cover one placed before are left out rather than drawn on top of it
+    crowd = sites_frame(
+        tuple(
+            LaunchSite(f"s{i}", f"Point {i}", LonLat(36.0 + 0.02 * i, 50.0), 0.0) for i in range(6)
+        )
+    )
+    zoom = VIEW_PRESETS["world"].zoom
+    records = site_label_records(crowd, zoom)
+    boxes = label_boxes(records, zoom)
+    for i, box in enumerate(boxes):
+        assert not overlaps(box, boxes[:i] + site_dot_boxes(crowd, zoom))
+    assert 1 <= len(records) < 6
+    assert records[0]["t"] == "Point 0"
+
+
+@pytest.mark.parametrize("view", list(VIEW_PRESETS))
 def test_hypothetical_labels_never_cover_each_other(view: str) -> None:
     zoom = VIEW_PRESETS[view].zoom
     records = deployment_label_records(deployments(), zoom)

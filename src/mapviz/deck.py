@@ -584,11 +584,14 @@ def site_label_records(
 
     Each name goes below its dot, or else above, right or left of it: the first of these
     places where, at this zoom, it covers no launch point's dot, no name placed before it and
-    no box of `avoid` (the view's place names). If none is free it goes below. (Zooming in only
-    moves places apart.)
+    no box of `avoid` (the view's place names); failing that, the first that covers only place
+    names. A name with no such place is left out (in the whole-world view the launch points
+    are a few pixels apart: one name shows, and each dot's tooltip names its point). Zooming in
+    only moves places apart.
     """
     points = [(row.geometry.x, row.geometry.y) for row in sites.itertuples()]
-    taken = [*site_dot_boxes(sites, zoom), *avoid]
+    ours = site_dot_boxes(sites, zoom)  # the dots, then the names placed so far
+    avoid = list(avoid)
     records = []
     for (lon, lat), name in zip(points, sites["name"], strict=True):
         text = inert(name)
@@ -601,9 +604,11 @@ def site_label_records(
             (-size[0] / 2 - below[1], 0),
         ]
         boxes = [screen_box(lon, lat, zoom, size, offset) for offset in candidates]
-        free = [i for i, box in enumerate(boxes) if not overlaps(box, taken)]
-        chosen = free[0] if free else 0
-        taken.append(boxes[chosen])
+        clear = [i for i, box in enumerate(boxes) if not overlaps(box, ours)]
+        if not clear:
+            continue
+        chosen = next((i for i in clear if not overlaps(boxes[i], avoid)), clear[0])
+        ours.append(boxes[chosen])
         records.append(
             {"p": [lon, lat], "t": text, "c": list(BLACK), "o": list(candidates[chosen])}
         )
