@@ -341,6 +341,11 @@ def test_hypothetical_labels_never_cover_each_other(view: str) -> None:
         boxes.append(screen_box(lon, lat, zoom, (width, 30.0), tuple(record["o"])))
     for i, box in enumerate(boxes):
         assert not overlaps(box, boxes[:i]), records[i]["t"]
+    for record, (x0, y0, x1, y1) in zip(records, label_boxes(records, zoom), strict=True):
+        lines = record["t"].split("\n")  # two lines: the longest one's width, two lines high
+        assert (x1 - x0, y1 - y0) == pytest.approx(
+            (LABEL_CHAR_PX * max(map(len, lines)), LABEL_SIZE_PX * len(lines))
+        )
 
 
 def test_kharkiv_is_named_left_of_its_centre_from_the_ukraine_view_on() -> None:

@@ -630,12 +630,15 @@ def label_boxes(
     """Screen boxes at `zoom` of label records (position `p`, text `t`, pixel offset `o`).
 
     The defaults are `label_layer`'s bold labels; pass PLACE_NAME_CHAR_PX and PLACE_NAME_SIZE_PX
-    for `place_name_records`.
+    for `place_name_records`. A text of several lines (the HYPOTHETICAL labels) is as wide as
+    its longest line and one `size_px` high per line.
     """
-    return [
-        screen_box(r["p"][0], r["p"][1], zoom, (char_px * len(r["t"]), size_px), tuple(r["o"]))
-        for r in records
-    ]
+    boxes = []
+    for r in records:
+        lines = r["t"].split("\n")
+        size = (char_px * max(len(line) for line in lines), size_px * len(lines))
+        boxes.append(screen_box(r["p"][0], r["p"][1], zoom, size, tuple(r["o"])))
+    return boxes
 
 
 def uncluttered(
