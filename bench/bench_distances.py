@@ -26,7 +26,9 @@ SITES = 50
 ROUNDS = 5
 
 
-def one_call_km(s_lon: np.ndarray, s_lat: np.ndarray, t_lon: np.ndarray, t_lat: np.ndarray):
+def one_call_km(
+    s_lon: np.ndarray, s_lat: np.ndarray, t_lon: np.ndarray, t_lat: np.ndarray
+) -> np.ndarray:
     """The whole matrix in one `Geod.inv` call: one core, 4 repeated arrays of N x M pairs."""
     n, m = s_lon.size, t_lon.size
     _, _, dist_m = GEOD.inv(
