@@ -9,11 +9,10 @@ in it) at zoom 5. These are 256-px map-tile zooms: deck.gl's zoom for the same s
 lower (`mapviz.deck.WORLD_PX_AT_ZOOM_0`). At 50N a zoom-5 pixel is 3.1 km, about 1:11 million on
 screen, the scale of Natural Earth's 1:10 million data. The world image ships as the pieces that
 the regional images leave uncovered (`main`), so no frame pays for world pixels hidden beneath a
-regional image. Country names are not drawn in: text in
-an image reads only near the zoom it was drawn for (tiny in the world view, blurred when
-magnified), so the map draws them as text (`mapviz.deck.place_names_layer`). Run by a
-maintainer: `python tools/render_basemap.py`; the images are committed with their checksums in
-data/README.md.
+regional image. Country names are not drawn in: text in an image reads only near the zoom it was
+drawn for (tiny in the world view, blurred when magnified), so the map draws them as text
+(`mapviz.deck.place_names_layer`). Run by a maintainer: `python tools/render_basemap.py`; the
+images are committed with their checksums in data/README.md.
 """
 
 from __future__ import annotations
