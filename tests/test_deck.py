@@ -214,7 +214,7 @@ def test_country_names_stay_text() -> None:
 
 
 def test_screen_box_is_in_web_mercator_pixels() -> None:
-    # zoom 0: the world is 256 px wide; 90E is 64 px east of 0E; y grows southwards
+    # zoom 0: the world is 512 px wide (deck.gl's scale); 90E is 128 px east of 0E; y grows south
     assert screen_box(90.0, 0.0, 0.0, (10.0, 4.0)) == pytest.approx((123.0, -2.0, 133.0, 2.0))
     left, top, _, _ = screen_box(0.0, 0.0, 2.0, (0.0, 0.0), offset_px=(5.0, 7.0))
     assert (left, top) == pytest.approx((5.0, 7.0))

@@ -280,8 +280,8 @@ def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[di
     name is a candidate once the view's zoom reaches its lowest zoom (less the slack); in the
     given order (cities, then the largest country first), a candidate is kept unless its box at
     this zoom comes within PLACE_NAME_GAP_PX of one kept before it (`uncluttered`). The names are
-    text on the map
-    rather than pixels of the basemap images, so they keep their size at every zoom.
+    text on the map rather than pixels of the basemap images, so they keep their size at every
+    zoom.
     """
     candidates = [
         {"o": [0.0, 0.0], **label} for label in labels if label["z"] <= zoom + PLACE_NAME_ZOOM_SLACK
