@@ -76,8 +76,9 @@ def test_strike_tooltips_are_plain_text_with_sources() -> None:
     assert "Source: RBC-Ukraine; Al Arabiya" in kharkiv["tt"]
 
 
-def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
-    site = LaunchSite("x", "@@=evil", LonLat(36.58, 50.61), 10.0)
+def every_layer_deck(name: str = "x") -> str:
+    """The JSON of a deck with every kind of layer, one launch point named `name`."""
+    site = LaunchSite("x", name, LonLat(36.58, 50.61), 10.0)
     rings = rings_frame((site,), 380, 800, tolerance_m=50.0)
     ring_drawing, ring_labels = ring_layers(rings, envelopes=True)
     labels = ring_labels + site_label_records(sites_frame((site,)), 5.0)
@@ -91,7 +92,12 @@ def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
         *site_layers(sites_frame((site,))),
         label_layer(labels + deployment_label_records(deployments(), 5.0)),
     ]
-    text = deck(layers, VIEW_PRESETS["kharkiv"]).to_json()
+    text: str = deck(layers, VIEW_PRESETS["kharkiv"]).to_json()
+    return text
+
+
+def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
+    text = every_layer_deck("@@=evil")
     assert "\n" not in text
     spec = json.loads(text)
     ids = [layer["id"] for layer in spec["layers"]]
@@ -103,6 +109,28 @@ def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
     assert units == {"meters", "pixels"}  # literal strings, not "@@=" expressions
     fonts = {layer.get("fontFamily") for layer in spec["layers"]} - {None}
     assert fonts == {"Helvetica, Arial, sans-serif"}  # a literal, not an expression
+
+
+def test_layers_of_one_type_share_one_gpu_pipeline() -> None:
+    # What sets a layer's attributes: which accessors read a record's field ("@@=" expressions)
+    # and which give one constant, and whether it is pickable (a picking attribute). Each
+    # distinct set of a type costs the first paint a shader compilation under software WebGL.
+    layouts: dict[str, set[tuple[object, ...]]] = {}
+    for layer in json.loads(every_layer_deck())["layers"]:
+        accessors = tuple(
+            sorted(
+                (key, isinstance(value, str) and value.startswith("@@="))
+                for key, value in layer.items()
+                if key.startswith("get")
+            )
+        )
+        layouts.setdefault(layer["@@type"], set()).add((accessors, layer.get("pickable", False)))
+    counts = {kind: len(sets) for kind, sets in layouts.items()}
+    assert counts == dict.fromkeys(
+        ["BitmapLayer", "TextLayer", "PolygonLayer", "PathLayer", "ScatterplotLayer"], 1
+    )
+    per_record = {key for key, is_field in next(iter(layouts["PathLayer"]))[0] if is_field}
+    assert {"getColor", "getWidth"} <= per_record
 
 
 def ground_length_m(line: list[list[float]]) -> float:
@@ -361,3 +389,20 @@ def test_kharkiv_is_named_left_of_its_centre_from_the_ukraine_view_on() -> None:
         assert "Kharkiv" not in {
             r["t"] for r in place_name_records(labels, VIEW_PRESETS[view].zoom)
         }
+
+
+def test_every_ring_drawing_says_what_it_is_on_hover() -> None:
+    site = LaunchSite("x", "Belgorod", LonLat(36.58, 50.61), 10.0)
+    drawing, _ = ring_layers(rings_frame((site,), 380, 800, tolerance_m=50.0), envelopes=True)
+    tooltips = {layer.id: {record["tt"] for record in layer.data} for layer in drawing}
+    assert tooltips["range-bands"] == {"Belgorod: 380 to 800 km away (range band)"}
+    assert tooltips["range-rings"] == {
+        "Belgorod: 380 km geodesic ring",
+        "Belgorod: 800 km geodesic ring",
+    }
+    assert tooltips["reach-envelopes"] == {
+        "Belgorod: reach of the launch area from some point (810 km)",
+        "Belgorod: reach of the launch area from every point (790 km)",
+    }
+    no_min, _ = ring_layers(rings_frame((site,), 0, 800, tolerance_m=50.0), envelopes=False)
+    assert {r["tt"] for r in no_min[0].data} == {"Belgorod: 0 to 800 km away (range band)"}

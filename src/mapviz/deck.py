@@ -3,6 +3,13 @@
 UI-free: builds the deck spec from layer frames; app.py renders it. Every layer has a fixed `id`.
 Tooltips use one text template (`{tt}`) filled with plain text prepared here, so text from data
 is never interpreted as HTML.
+
+One GPU pipeline per layer type: all layers of a type (the path layers, the text layers, the dot
+layers, the polygon layers) read the same accessors per record or as one constant alike, and are
+all pickable (every record has a tooltip). Under software WebGL (SwiftShader: the browser tests,
+the benchmarks, any machine without a GPU) the browser compiles a pipeline for each distinct set
+of a layer type's attributes, and an accessor per record instead of a constant, or a picking
+attribute, makes a different set: 0.1-0.9 s of the first paint each (docs/BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -50,6 +57,12 @@ UNCERTAINTY_RGBA: Final = (*BLACK, 160)
 RING_LABEL_OFFSET_PX: Final = (0, -9)
 SITE_LABEL_OFFSET_PX: Final = (0, 14)
 SITE_DOT_PX: Final = 6
+STRIKE_DOT_PX: Final = 5
+STRIKE_RIM: Final = (20, 20, 20)
+PRECISION_FILL: Final = (120, 120, 120, 40)
+WHITE: Final = (255, 255, 255)
+RING_WIDTH_PX: Final = 2.5
+ENVELOPE_WIDTH_PX: Final = 1.5
 LABEL_CHAR_PX: Final = 7.5
 """Estimated width of one character of a bold label at LABEL_SIZE_PX."""
 DISPLAY_DECIMALS: Final = 5
@@ -155,7 +168,11 @@ def _rings_of(geometry: Polygon | MultiPolygon) -> list[list[list[list[float]]]]
 
 
 def strike_records(strikes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Compact per-strike objects for the browser: position, colour, radius (m) and tooltip."""
+    """Per-strike objects for the browser (`strike_layers`).
+
+    Position `p`, attribution colour `c`, rim `k`, dot radius `d` (pixels), precision radius `r`
+    (metres) and its fill `g`, tooltip `tt`.
+    """
     if strikes.empty:
         return []
     lon = np.round(strikes.geometry.x.to_numpy(), DISPLAY_DECIMALS)
@@ -185,8 +202,9 @@ def strike_records(strikes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
         + publishers.map(inert)
         + np.where(strikes["synthetic"], "\nSYNTHETIC test record", "")
     )
+    rim, grey = list(STRIKE_RIM), list(PRECISION_FILL)
     return [
-        {"p": [x, y], "c": c, "r": r, "tt": t}
+        {"p": [x, y], "c": c, "k": rim, "d": STRIKE_DOT_PX, "r": r, "g": grey, "tt": t}
         for x, y, c, r, t in zip(lon, lat, colours, radius_m, tooltip, strict=True)
     ]
 
@@ -293,11 +311,16 @@ def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[di
         size_px=PLACE_NAME_SIZE_PX,
         gap_px=PLACE_NAME_GAP_PX,
     )
-    return [{"p": list(r["p"]), "t": inert(r["t"]), "o": list(r["o"])} for r in kept]
+    colour = list(PLACE_NAME_RGBA)
+    return [{"p": list(r["p"]), "t": inert(r["t"]), "c": colour, "o": list(r["o"])} for r in kept]
 
 
 def place_names_layer(names_url: str) -> pdk.Layer:
-    """City and country names (`place_name_records`, a static file) in grey, beneath the rest."""
+    """City and country names (`place_name_records`, a static file) in grey, beneath the rest.
+
+    Colour per record, like `label_layer`'s: the two text layers share one GPU pipeline
+    (module docstring).
+    """
     return pdk.Layer(
         "TextLayer",
         id="place-names",
@@ -305,7 +328,7 @@ def place_names_layer(names_url: str) -> pdk.Layer:
         get_position="p",
         get_text="t",
         get_pixel_offset="o",
-        get_color=list(PLACE_NAME_RGBA),
+        get_color="c",
         get_size=PLACE_NAME_SIZE_PX,
         font_family=pdk.types.String(LABEL_FONT),
     )
@@ -346,28 +369,22 @@ def dashes(path: list[list[float]], count: int = DASHES_PER_RING) -> list[list[l
     return pieces
 
 
-def _paths(
-    layer_id: str,
-    data: str | list[dict[str, Any]],
-    *,
-    colour: list[int] | str,
-    width_px: float | str,
-    pickable: bool = False,
-) -> pdk.Layer:
-    """Return a path layer (records or a URL of records with `path`), widths in pixels.
+def _paths(layer_id: str, data: str | list[dict[str, Any]]) -> pdk.Layer:
+    """Return a path layer of records (or a URL of records) with `path`, colour `c`, width `w`.
 
-    `colour` and `width_px` are either one value for every path or the name of the records'
-    field that holds each path's own.
+    Widths are in pixels. Every path layer has the same attributes, all per record, and is
+    pickable (each record carries its tooltip `tt`), so that they share one GPU pipeline; see
+    the module docstring.
     """
     return pdk.Layer(
         "PathLayer",
         id=layer_id,
         data=data,
         get_path="path",
-        get_color=colour,
+        get_color="c",
         width_units=pdk.types.String("pixels"),
-        get_width=width_px,
-        pickable=pickable,
+        get_width="w",
+        pickable=True,
     )
 
 
@@ -389,6 +406,7 @@ def ring_layers(
     outlines: list[dict[str, Any]] = []
     labels: dict[str, list[dict[str, Any]]] = {"max_ring": [], "min_ring": []}
     paths: list[dict[str, Any]] = []
+    min_km: dict[str, float] = {}  # a site's min ring comes before its band
     for site, kind, radius_km, geometry in zip(
         rings["site"].tolist(),
         rings["kind"].tolist(),
@@ -398,12 +416,17 @@ def ring_layers(
     ):
         polygons = _rings_of(geometry)
         if kind == "band":
-            text = inert(f"{site}: {radius_km:g} km band")
+            inner = f"{min_km[site]:g} to " if site in min_km else "0 to "
+            text = inert(f"{site}: {inner}{radius_km:g} km away (range band)")
             bands.extend({"polygon": polygon, "tt": text} for polygon in polygons)
         elif kind in ("min_ring", "max_ring"):
+            if kind == "min_ring":
+                min_km[site] = radius_km
             colour = list(MIN_RING_COLOUR if kind == "min_ring" else MAX_RING_COLOUR)
             text = inert(f"{site}: {radius_km:g} km geodesic ring")
-            outlines.extend({"path": p[0], "c": colour, "tt": text} for p in polygons)
+            outlines.extend(
+                {"path": p[0], "c": colour, "w": RING_WIDTH_PX, "tt": text} for p in polygons
+            )
             top = max((xy for p in polygons for xy in p[0]), key=lambda xy: xy[1])
             labels[kind].append(
                 {
@@ -416,7 +439,10 @@ def ring_layers(
         elif envelopes:
             reach = "from some point" if kind == "reach_from_some" else "from every point"
             text = inert(f"{site}: reach of the launch area {reach} ({radius_km:g} km)")
-            paths.extend({"path": p[0], "tt": text} for p in polygons)
+            paths.extend(
+                {"path": p[0], "c": list(MAX_RING_COLOUR), "w": ENVELOPE_WIDTH_PX, "tt": text}
+                for p in polygons
+            )
     layers = [
         pdk.Layer(
             "PolygonLayer",
@@ -425,55 +451,56 @@ def ring_layers(
             get_polygon="polygon",
             get_fill_color=list(BAND_FILL),
             stroked=False,
-            pickable=False,
+            pickable=True,
         ),
-        _paths("range-rings", outlines, colour="c", width_px=2.5, pickable=True),
+        _paths("range-rings", outlines),
     ]
     if envelopes:
-        layers.append(
-            _paths(
-                "reach-envelopes",
-                dashed_records(paths),
-                colour=list(MAX_RING_COLOUR),
-                width_px=1.5,
-                pickable=True,
-            )
-        )
+        layers.append(_paths("reach-envelopes", dashed_records(paths)))
     return layers, labels["max_ring"] + labels["min_ring"]
 
 
-def strike_layers(url: str) -> list[pdk.Layer]:
-    """Return the strike layers, both reading one static JSON file.
+def _dots(
+    layer_id: str,
+    data: str | list[dict[str, Any]],
+    *,
+    fill: str = "c",
+    line: str = "k",
+    radius: str = "d",
+    units: str = "pixels",
+    rim_px: float = 1,
+) -> pdk.Layer:
+    """Return a layer of outlined dots, rims at least `rim_px` wide.
 
-    A solid dot per strike, and its location-precision circle (in metres), which is a few pixels
-    wide at country scale and becomes visible as one zooms in.
+    Records have a position `p`, a tooltip `tt` and the fields named by `fill` and `line`
+    (colours) and `radius` (in `units`). Every dot layer takes all of these per record and is
+    pickable, so that they share one GPU pipeline (module docstring).
+    """
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id=layer_id,
+        data=data,
+        get_position="p",
+        get_fill_color=fill,
+        get_line_color=line,
+        get_radius=radius,
+        radius_units=pdk.types.String(units),
+        stroked=True,
+        line_width_min_pixels=rim_px,
+        pickable=True,
+    )
+
+
+def strike_layers(url: str) -> list[pdk.Layer]:
+    """Return the strike layers, both reading one static JSON file of `strike_records`.
+
+    A dot per strike (its attribution colour `c`, a dark rim `k`, radius `d` pixels), and its
+    location-precision circle (radius `r` metres; a translucent grey `g` outlined in `c`), which
+    is a few pixels wide at country scale and becomes visible as one zooms in.
     """
     return [
-        pdk.Layer(
-            "ScatterplotLayer",
-            id="strike-precision",
-            data=url,
-            get_position="p",
-            get_fill_color=[120, 120, 120, 40],
-            get_line_color="c",
-            get_radius="r",
-            radius_units=pdk.types.String("meters"),
-            stroked=True,
-            line_width_min_pixels=1,
-        ),
-        pdk.Layer(
-            "ScatterplotLayer",
-            id="strikes",
-            data=url,
-            get_position="p",
-            get_fill_color="c",
-            get_line_color=[20, 20, 20],
-            get_radius=5,
-            radius_units=pdk.types.String("pixels"),
-            stroked=True,
-            line_width_min_pixels=1,
-            pickable=True,
-        ),
+        _dots("strike-precision", url, fill="g", line="c", radius="r", units="meters"),
+        _dots("strikes", url),
     ]
 
 
@@ -574,7 +601,7 @@ def outline_layer(url: str) -> pdk.Layer:
     The file holds `uncertainty_records` and `deployment_outline_records` (each record with its
     colour `c` and width `w` in pixels): one layer for both, fetched once by the browser.
     """
-    return _paths("dashed-outlines", url, colour="c", width_px="w", pickable=True)
+    return _paths("dashed-outlines", url)
 
 
 def site_label_records(
@@ -668,30 +695,23 @@ def uncluttered(
 
 
 def site_layers(sites: gpd.GeoDataFrame) -> list[pdk.Layer]:
-    """Candidate launch points as dots with a tooltip (names: `site_label_records`)."""
+    """Candidate launch points as black dots in a white rim, with a tooltip.
+
+    Their names are labels (`site_label_records`).
+    """
+    black, white = list(BLACK), list(WHITE)
     points = [
         {
             "p": [row.geometry.x, row.geometry.y],
+            "c": black,
+            "k": white,
+            "d": SITE_DOT_PX,
             "tt": inert(row.name)
             + f" (CANDIDATE)\n{row.note}\nUncertainty radius: {row.uncertainty_km:g} km",
         }
         for row in sites.itertuples()
     ]
-    return [
-        pdk.Layer(
-            "ScatterplotLayer",
-            id="launch-sites",
-            data=points,
-            get_position="p",
-            get_fill_color=list(BLACK),
-            get_line_color=[255, 255, 255],
-            get_radius=SITE_DOT_PX,
-            radius_units=pdk.types.String("pixels"),
-            stroked=True,
-            line_width_min_pixels=2,
-            pickable=True,
-        )
-    ]
+    return [_dots("launch-sites", points, rim_px=2)]
 
 
 def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
