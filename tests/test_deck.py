@@ -115,7 +115,7 @@ def test_layers_of_one_type_share_one_gpu_pipeline() -> None:
     # What sets a layer's attributes: which accessors read a record's field ("@@=" expressions)
     # and which give one constant, and whether it is pickable (a picking attribute). Each
     # distinct set of a type costs the first paint a shader compilation under software WebGL.
-    layouts: dict[str, set[tuple[object, ...]]] = {}
+    layouts: dict[str, set[tuple[tuple[tuple[str, bool], ...], bool]]] = {}
     for layer in json.loads(every_layer_deck())["layers"]:
         accessors = tuple(
             sorted(
