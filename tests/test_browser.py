@@ -12,6 +12,7 @@ import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import numpy as np
 import pytest
@@ -146,6 +147,23 @@ def test_hypothetical_label_is_visible_in_the_indo_pacific_view(server: str, bro
     assert mask(image, HYPOTHETICAL_TEXT, 25).sum() > 50  # the HYPOTHETICAL text labels
     assert mask(image, (204, 121, 167), 25).sum() > 50  # the dashed purple outlines
     close_app(page)
+
+
+def test_a_launch_point_named_in_cyrillic_gets_its_label(server: str, browser: Any) -> None:
+    # One user-defined launch point in north-west Ukraine, away from the strikes: its name is
+    # the only black text on the map, so black pixels beyond those of a one-character name are
+    # the name's letters. deck.gl's default font has ASCII letters only.
+    def black_pixels(name: str) -> int:
+        custom = quote(f"name={name},lat=51.5,lon=26.5")
+        page = open_app(browser, f"{server}/?view=Ukraine+theatre&sites=&custom={custom}")
+        count = int(mask(pixels(page), (0, 0, 0), 90).sum())
+        close_app(page)
+        return count
+
+    dot = black_pixels(".")
+    latin, cyrillic = black_pixels("Bilhorod") - dot, black_pixels("Білгород") - dot
+    assert latin > 50
+    assert cyrillic > 0.5 * latin
 
 
 def test_download_arrives_with_current_rings(server: str, browser: Any) -> None:

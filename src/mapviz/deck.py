@@ -225,7 +225,9 @@ def label_layer(records: list[dict[str, Any]]) -> pdk.Layer:
     one per kind: under software WebGL every layer costs the first paint, however little it draws
     (docs/BENCHMARKS.md). Plain bitmap font, bold, no background box and no outline: signed-
     distance fonts rebuild their atlas on updates, and a box is one more thing to draw per frame;
-    bold coloured text reads well on the light basemap.
+    bold coloured text reads well on the light basemap. The font's characters are those of the
+    texts (deck.gl's default is ASCII only, which dropped "ô" from "Côte d'Ivoire" and every
+    letter of a launch point named in Cyrillic).
     """
     return pdk.Layer(
         "TextLayer",
@@ -238,6 +240,7 @@ def label_layer(records: list[dict[str, Any]]) -> pdk.Layer:
         get_size=LABEL_SIZE_PX,
         font_family=pdk.types.String(LABEL_FONT),
         font_weight=700,
+        character_set=pdk.types.String("auto"),
     )
 
 
@@ -331,6 +334,7 @@ def place_names_layer(names_url: str) -> pdk.Layer:
         get_color="c",
         get_size=PLACE_NAME_SIZE_PX,
         font_family=pdk.types.String(LABEL_FONT),
+        character_set=pdk.types.String("auto"),
     )
 
 
