@@ -129,6 +129,19 @@ def test_tooltip_shows_hostile_text_as_text(server: str, browser: Any, tmp_path:
     close_app(page)
 
 
+def test_hovering_a_range_band_says_how_far_it_is(server: str, browser: Any) -> None:
+    # one launch point ~500 km east of the Kharkiv view's centre (36.8E, 50.4N): the centre is
+    # between its 380 km and 800 km rings
+    custom = quote("name=East point,lat=50.4,lon=43.8")
+    page = open_app(browser, f"{server}/?view=Kharkiv&sites=&custom={custom}")
+    box = map_canvas(page).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = page.locator("#deck-tooltip, .deck-tooltip").first
+    tooltip.wait_for(state="visible", timeout=20_000)
+    assert tooltip.inner_text() == "East point: 380 to 800 km away (range band)"
+    close_app(page)
+
+
 def test_bad_upload_shows_its_error_and_the_map_stays(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Kharkiv")
     data = Path(__file__).parent / "data" / "bad_rows.csv"
