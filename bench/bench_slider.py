@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import statistics
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -37,6 +38,7 @@ from playwright.sync_api import sync_playwright
 from tools.browser import (
     ROOT,
     close_app,
+    last_gpu_done_ms,
     last_key_ms,
     last_paint_ms,
     launch_chromium,
@@ -60,18 +62,28 @@ def first_paint_ms(browser: Any, url: str) -> float:
     return painted
 
 
-def load_and_press(browser: Any, url: str) -> tuple[float, list[float]]:
-    """Open the app in a fresh context (empty HTTP cache); return first paint and slider times."""
+@dataclass
+class Times:
+    """One app's measurements, in ms: to the paint and to the GPU's end of the last frame."""
+
+    paints: list[float] = field(default_factory=list)
+    paints_gpu: list[float] = field(default_factory=list)
+    slider: list[float] = field(default_factory=list)
+    slider_gpu: list[float] = field(default_factory=list)
+
+
+def load_and_press(browser: Any, url: str, times: Times) -> None:
+    """Open the app in a fresh context (empty HTTP cache); add first paint and slider times."""
     page = open_app(browser, url)
-    painted = last_paint_ms(page)
+    times.paints.append(last_paint_ms(page))
+    times.paints_gpu.append(last_gpu_done_ms(page))
     slider_thumb(page, "Max range (km)").focus()
-    latencies = []
     for _ in range(PRESSES):
         page.keyboard.press("ArrowRight")
         wait_for_quiet(page)
-        latencies.append(last_paint_ms(page) - last_key_ms(page))
+        times.slider.append(last_paint_ms(page) - last_key_ms(page))
+        times.slider_gpu.append(last_gpu_done_ms(page) - last_key_ms(page))
     close_app(page)
-    return painted, latencies
 
 
 def main(counts: list[int]) -> None:
@@ -90,30 +102,43 @@ def main(counts: list[int]) -> None:
             url = server.url + (MAPVIZ_PATH if app.name == "app.py" else "/")
             cold[label] = first_paint_ms(browser, url)
             urls.append((label, url))
-        paints: dict[str, list[float]] = {label: [] for label, _ in urls}
-        slider: dict[str, list[float]] = {label: [] for label, _ in urls}
+        times = {label: Times() for label, _ in urls}
         for _ in range(ROUNDS):  # the apps take turns, so a slow spell hits them all
             for label, url in urls:
-                painted, latencies = load_and_press(browser, url)
-                paints[label].append(painted)
-                slider[label].extend(latencies)
+                load_and_press(browser, url, times[label])
         browser.close()
-    base_slider = statistics.median(slider[apps[0][0]])
-    base_paint = statistics.median(paints[apps[0][0]])
+    base = times[apps[0][0]]
     print(
         "| app | slider latency, median ms (IQR) | vs baseline | first paint (warm), median ms "
         "| vs baseline | first paint (cold) ms |"
     )
     print("|---|---|---|---|---|---|")
     for label, _ in urls:
-        q1, _, q3 = statistics.quantiles(slider[label], n=4)
-        median_slider = statistics.median(slider[label])
-        median_paint = statistics.median(paints[label])
+        t = times[label]
+        q1, _, q3 = statistics.quantiles(t.slider, n=4)
         print(
-            f"| {label} | {median_slider:.0f} ({q1:.0f}-{q3:.0f}) "
-            f"| {median_slider / base_slider:.2f}x | {median_paint:.0f} "
-            f"| {median_paint / base_paint:.2f}x | {cold[label]:.0f} |"
+            f"| {label} | {statistics.median(t.slider):.0f} ({q1:.0f}-{q3:.0f}) "
+            f"| {ratio(t.slider, base.slider)} | {statistics.median(t.paints):.0f} "
+            f"| {ratio(t.paints, base.paints)} | {cold[label]:.0f} |"
         )
+    print()
+    print(
+        "| app | slider to the GPU's end, median ms | vs baseline "
+        "| first paint to the GPU's end, median ms | vs baseline |"
+    )
+    print("|---|---|---|---|---|")
+    for label, _ in urls:
+        t = times[label]
+        print(
+            f"| {label} | {statistics.median(t.slider_gpu):.0f} "
+            f"| {ratio(t.slider_gpu, base.slider_gpu)} | {statistics.median(t.paints_gpu):.0f} "
+            f"| {ratio(t.paints_gpu, base.paints_gpu)} |"
+        )
+
+
+def ratio(values: list[float], baseline: list[float]) -> str:
+    """The ratio of two medians, as '1.23x'."""
+    return f"{statistics.median(values) / statistics.median(baseline):.2f}x"
 
 
 if __name__ == "__main__":

@@ -36,10 +36,10 @@ QUIET_MS = 300
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
 
 # Records when each websocket message and each fetched file arrives, the time of the second
-# animation frame after each and after each WebGL draw (the repaint that shows it), key presses,
-# and user actions that start a rerun (key presses and input changes); so a test can wait until
-# the server has answered the last action and gone quiet, and a benchmark can time key press ->
-# repaint.
+# animation frame after each and after each WebGL draw (the repaint that shows it), when the GPU
+# process has run each frame's draws, key presses, and user actions that start a rerun (key
+# presses and input changes); so a test can wait until the server has answered the last action
+# and gone quiet, and a benchmark can time key press -> repaint.
 WEBSOCKET_PROBE = """
 (() => {
   window.__wsTimes = [];
@@ -71,6 +71,29 @@ WEBSOCKET_PROBE = """
   // after a draw are when that frame has been through the GPU process and shown.
   window.__lastDraw = 0;
   let drawPending = false;
+  // And when the GPU process has run a frame's draws: a fence after them (a microtask runs once
+  // the task that draws the frame returns), polled without blocking. Under software WebGL the
+  // animation frames after a draw can pass before the GPU process has run it: a pipeline's
+  // first use compiles its shaders, up to a second.
+  window.__gpuDoneTimes = [];
+  window.__fencesPending = 0;
+  let fencePending = false;
+  const fence = (gl) => {
+    fencePending = false;
+    const sync = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+    gl.flush();
+    window.__fencesPending += 1;
+    const poll = () => {
+      if (gl.getSyncParameter(sync, gl.SYNC_STATUS) !== gl.SIGNALED) {
+        setTimeout(poll, 4);
+        return;
+      }
+      gl.deleteSync(sync);
+      window.__fencesPending -= 1;
+      window.__gpuDoneTimes.push(performance.now());
+    };
+    poll();
+  };
   for (const Context of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
     for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced',
                         'drawElementsInstanced']) {
@@ -85,6 +108,10 @@ WEBSOCKET_PROBE = """
             drawPending = false;
             window.__paintTimes.push(performance.now());
           }));
+        }
+        if (!fencePending && this.fenceSync) {
+          fencePending = true;
+          queueMicrotask(() => fence(this));
         }
         return result;
       };
@@ -217,7 +244,8 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
 
     That is: a websocket message after the last key press or input change (so a rerun that has
     not started yet is not mistaken for quiet), then no message and no WebGL draw for
-    `quiet_ms`, the script idle, then two animation frames. Returns the arrival time
+    `quiet_ms`, the GPU process done with every drawn frame, the script idle, then two animation
+    frames. Returns the arrival time
     (performance.now(), ms) of the last message.
     """
     page.wait_for_function(
@@ -228,7 +256,7 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
             const action = actions.length ? actions[actions.length - 1] : -1;
             const now = performance.now();
             return last > action && now - last > quiet && now - window.__lastDraw > quiet
-                && document.querySelector(idle) !== null;
+                && window.__fencesPending === 0 && document.querySelector(idle) !== null;
         }""",
         arg=[quiet_ms, IDLE],
         timeout=timeout_ms,
@@ -253,6 +281,12 @@ def last_paint_ms(page: Any) -> float:
     That is two animation frames after the last message, fetched file or WebGL draw.
     """
     value: float = page.evaluate("() => Math.max(0, ...(window.__paintTimes || []))")
+    return value
+
+
+def last_gpu_done_ms(page: Any) -> float:
+    """Return when (performance.now(), ms) the GPU process had run the last frame's draws."""
+    value: float = page.evaluate("() => Math.max(0, ...(window.__gpuDoneTimes || []))")
     return value
 
 
