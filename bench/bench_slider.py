@@ -4,7 +4,7 @@ Compares mapviz with N synthetic strikes (MAPVIZ_SYNTHETIC_STRIKES=N) against a 
 Streamlit + pydeck app with one ring (bench/minimal_app.py), all measured in this one run.
 
 Run: `.venv/bin/python bench/bench_slider.py [N ...]` (default 1000 10000 100000). Prints a
-Markdown table for docs/BENCHMARKS.md (about 6 minutes).
+Markdown tables for docs/BENCHMARKS.md (about 7 minutes).
 
 Every app runs on its own server at once; in each of 3 rounds each app in turn is opened in a
 fresh browser context and its slider pressed 8 times, so a slow spell of this shared machine hits
@@ -20,6 +20,10 @@ Definitions (the same for every app):
   every press asks for a radius not drawn before and no cache of either app can answer) to the
   last paint of the rerun it caused (`tools.browser.wait_for_quiet` first waits for a message
   after the key press).
+- the GPU's end (second table): the same two intervals, but ending when the GPU process has run
+  the last frame's draws (a WebGL fence after each frame). Under software WebGL the animation
+  frames after a draw can pass before the GPU process has drawn it, so this is when the map on
+  screen has changed.
 """
 
 from __future__ import annotations
