@@ -113,8 +113,8 @@ def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
 
 def test_layers_of_one_type_share_one_gpu_pipeline() -> None:
     # What sets a layer's attributes: which accessors read a record's field ("@@=" expressions)
-    # and which give one constant, and whether it is pickable (a picking attribute). Each
-    # distinct set of a type costs the first paint a shader compilation under software WebGL.
+    # and which give one constant, and whether it is pickable (a picking attribute). Under
+    # software WebGL each distinct set of a type costs a shader compilation at first paint.
     layouts: dict[str, set[tuple[tuple[tuple[str, bool], ...], bool]]] = {}
     for layer in json.loads(every_layer_deck())["layers"]:
         accessors = tuple(

@@ -72,9 +72,9 @@ WEBSOCKET_PROBE = """
   window.__lastDraw = 0;
   let drawPending = false;
   // And when the GPU process has run a frame's draws: a fence after them (a microtask runs once
-  // the task that draws the frame returns), polled without blocking. Under software WebGL the
-  // animation frames after a draw can pass before the GPU process has run it: a pipeline's
-  // first use compiles its shaders, up to a second.
+  // the callback that draws the frame returns), polled without blocking; a lost context counts
+  // as done. Under software WebGL the animation frames after a draw can pass before the GPU
+  // process has run it: a pipeline's first use compiles its shaders, up to a second.
   window.__gpuDoneTimes = [];
   window.__fencesPending = 0;
   let fencePending = false;
@@ -84,11 +84,11 @@ WEBSOCKET_PROBE = """
     gl.flush();
     window.__fencesPending += 1;
     const poll = () => {
-      if (gl.getSyncParameter(sync, gl.SYNC_STATUS) !== gl.SIGNALED) {
+      if (!gl.isContextLost() && gl.getSyncParameter(sync, gl.SYNC_STATUS) !== gl.SIGNALED) {
         setTimeout(poll, 4);
         return;
       }
-      gl.deleteSync(sync);
+      if (!gl.isContextLost()) gl.deleteSync(sync);
       window.__fencesPending -= 1;
       window.__gpuDoneTimes.push(performance.now());
     };

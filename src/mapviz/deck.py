@@ -4,12 +4,13 @@ UI-free: builds the deck spec from layer frames; app.py renders it. Every layer 
 Tooltips use one text template (`{tt}`) filled with plain text prepared here, so text from data
 is never interpreted as HTML.
 
-One GPU pipeline per layer type: all layers of a type (the path layers, the text layers, the dot
-layers, the polygon layers) read the same accessors per record or as one constant alike, and are
-all pickable (every record has a tooltip). Under software WebGL (SwiftShader: the browser tests,
-the benchmarks, any machine without a GPU) the browser compiles a pipeline for each distinct set
-of a layer type's attributes, and an accessor per record instead of a constant, or a picking
-attribute, makes a different set: 0.1-0.9 s of the first paint each (docs/BENCHMARKS.md).
+One GPU pipeline per layer type: the layers of a type read the same accessors per record (or as
+one constant) alike and are alike pickable or not. The path, dot and polygon layers are pickable
+(every record has a tooltip); the text and image layers are not. Under software WebGL
+(SwiftShader: the browser tests, the benchmarks, any machine without a GPU) the GPU process
+compiles a pipeline for each distinct set of a layer type's attributes when it first draws it,
+and an accessor per record instead of a constant, or a picking attribute, makes a different set:
+0.1-0.9 s of its time at the first paint each (docs/BENCHMARKS.md). A test pins this.
 """
 
 from __future__ import annotations
