@@ -204,6 +204,21 @@ def test_outline_records_carry_colour_width_and_tooltip() -> None:
     assert spec["layers"][0]["widthUnits"] == "pixels"
 
 
+def test_hypothetical_dashes_are_chords_near_their_boundary() -> None:
+    polygons = deployment_records(deployments())
+    boundaries = [LineString(ring) for record in polygons for ring in record["polygon"]]
+    chords = deployment_outline_records(polygons)
+    assert len(chords) == 60 * len(boundaries)
+    for chord in chords:
+        assert len(chord["path"]) == 2
+        ends = [Point(p) for p in chord["path"]]
+        assert all(min(b.distance(end) for b in boundaries) < 1e-5 for end in ends)
+        middle = LineString(chord["path"]).interpolate(0.5, normalized=True)
+        boundary = min(boundaries, key=lambda b: b.distance(middle))
+        nearest = boundary.interpolate(boundary.project(middle))
+        assert GEOD.inv(middle.x, middle.y, nearest.x, nearest.y)[2] < 250.0
+
+
 def name_box(record: dict[str, Any], zoom: float) -> tuple[float, float, float, float]:
     lon, lat = record["p"]
     return screen_box(lon, lat, zoom, (PLACE_NAME_CHAR_PX * len(record["t"]), PLACE_NAME_SIZE_PX))
