@@ -738,8 +738,7 @@ def deployment_outline_records(polygons: list[dict[str, Any]]) -> list[dict[str,
     Every boundary is cut into dashes, each with its area's tooltip, and each dash is drawn as
     the straight line between its ends. The areas are illustrative, the chords keep within 0.25
     km of their boundaries (a test), and under software WebGL a path costs the GPU per segment
-    on every frame, on screen or not (~45 us): the chords take 430 of the 1,671 segments of the
-    Ukraine view's dashed outlines, all of them off screen there.
+    on every frame, on screen or not (docs/BENCHMARKS.md, "Session 9").
     """
     dashed = dashed_records(
         [
