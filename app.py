@@ -47,11 +47,11 @@ from mapviz.deck import (
     deck,
     deployment_label_records,
     deployment_layers,
+    deployment_outline_layer,
     deployment_outline_records,
     deployment_records,
     label_boxes,
     label_layer,
-    outline_layer,
     place_name_records,
     place_names_layer,
     records_payload,
@@ -63,6 +63,7 @@ from mapviz.deck import (
     strike_raster,
     strike_raster_layer,
     strike_records,
+    uncertainty_layer,
     uncertainty_records,
     uncluttered,
 )
@@ -463,8 +464,8 @@ def range_sliders() -> tuple[float, float]:
     return float(min_km), float(max_km)
 
 
-def legend() -> None:
-    """Render the legend (a fixed template: no text from data)."""
+def legend(*, envelopes: bool) -> None:
+    """Render the legend (a fixed template: no text from data); `envelopes` if they are shown."""
 
     def swatch(rgb: tuple[int, ...], text: str, style: str = "solid") -> str:
         colour = f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
@@ -485,8 +486,15 @@ def legend() -> None:
         + " &nbsp; "
         + swatch(MAX_RING_COLOUR, "max range ring")
         + " (true geodesic rings, labelled in km; "
-        "shaded: the band between them) &nbsp; &#9679; candidate launch point (dashed circle: "
-        "uncertainty radius) &nbsp; "
+        "shaded: the band between them; hover it for its radii) &nbsp; "
+        + (
+            swatch(MAX_RING_COLOUR, "reach envelopes", "dashed")
+            + " (outer: max range from some point of the launch area; inner: from every point)"
+            " &nbsp; "
+            if envelopes
+            else ""
+        )
+        + "&#9679; candidate launch point (dashed circle: uncertainty radius) &nbsp; "
         + swatch(HYPOTHETICAL_COLOUR, "<b>HYPOTHETICAL</b> deployment area", "dashed")
         + ": illustrative area around a place named in reports, not a launcher position.",
         unsafe_allow_html=True,  # fixed template; no text from data
@@ -559,12 +567,11 @@ def map_fragment(
     elif show["strikes"] and len(shown):
         url = still_served(published_strikes, shown, selection.source_key, selection.filters)
         layers += strike_layers(url)
-    circled = sites if show["sites"] else ()
-    if show["deployments"] or any(s.uncertainty_km > 0 for s in circled):
-        outlines = still_served(
-            published_outlines, circled, params.tolerance_m, show["deployments"]
-        )
-        layers.append(outline_layer(outlines))
+    if show["deployments"]:
+        layers.append(deployment_outline_layer(still_served(published_deployment_outlines)))
+    if show["sites"] and any(s.uncertainty_km > 0 for s in sites):
+        circles = still_served(published_uncertainty, sites, params.tolerance_m)
+        layers.append(uncertainty_layer(circles))
     layers += site_dots
     labels += site_labels
     if labels:
@@ -609,23 +616,14 @@ def site_overlay(
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
-def published_outlines(
-    sites: tuple[LaunchSite, ...], tolerance_m: float, with_deployments: bool
-) -> str:
-    """URL of the dashed outlines that do not follow the sliders.
-
-    They are the launch areas' uncertainty circles and, if shown, the hypothetical areas'
-    boundaries: one static file, one map layer.
-    """
-    circled = [s for s in sites if s.uncertainty_km > 0]
-    records = uncertainty_records(
-        [s.name for s in circled],
-        [cached_ring(s.point.lon, s.point.lat, s.uncertainty_km, tolerance_m) for s in circled],
-        [s.uncertainty_km for s in circled],
-    )
-    if with_deployments:
-        records += deployment_outline_records(deployment_polygons())
-    return served_url(records_payload(records), "outlines")
+def published_uncertainty(sites: tuple[LaunchSite, ...], tolerance_m: float) -> str:
+    """URL of the launch areas' dashed uncertainty circles (they do not follow the sliders)."""
+    rings = [
+        cached_ring(s.point.lon, s.point.lat, s.uncertainty_km, tolerance_m)
+        for s in sites
+        if s.uncertainty_km > 0
+    ]
+    return served_url(records_payload(uncertainty_records(rings)), "uncertainty")
 
 
 @st.cache_resource
@@ -645,6 +643,13 @@ def published_place_names(view_key: str) -> str:
 def published_deployments() -> str:
     """URL of the hypothetical areas' polygons (the same for every session and rerun)."""
     return served_url(records_payload(deployment_polygons()), "deployments")
+
+
+@st.cache_data(show_spinner=False)
+def published_deployment_outlines() -> str:
+    """URL of the hypothetical areas' dashed outlines (the same for every session and rerun)."""
+    records = deployment_outline_records(deployment_polygons())
+    return served_url(records_payload(records), "outlines")
 
 
 @st.cache_resource
@@ -815,7 +820,7 @@ def main() -> None:
             preset_chooser()
             map_fragment(selection, sites, show=show, view_key=view_key, current=current)
             strike_image_note(selection, show)
-            legend()
+            legend(envelopes=show["rings"] and show["envelopes"])
             downloads(selection, inputs, current)
     if tab_table.open:
         with tab_table:

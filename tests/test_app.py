@@ -51,17 +51,33 @@ def served_file(url: str) -> Path:
 
 
 def ring_radii_km(document: dict[str, Any]) -> dict[tuple[str, float], tuple[float, float]]:
-    """For each drawn ring: (site, labelled radius) -> (min, max) geodesic distance of vertices."""
+    """For each drawn ring: (site, radius) -> (min, max) geodesic distance of its vertices.
+
+    A ring is a chain of segments, each starting where the one before it ended; its site is the
+    one its vertices are equally far from, its radius their mean distance to 10 m.
+    """
     out = {}
-    for ring in layer(document, "range-rings")["data"]:
-        site, _, radius = ring["tt"].partition(": ")
-        radius_km = float(radius.split(" km")[0])
-        lon0, lat0 = SITES.get(site, (None, None)) if site in SITES else CUSTOM[site]
-        distances = [
-            Geodesic.WGS84.Inverse(lat0, lon0, lat, lon, Geodesic.DISTANCE)["s12"] / 1000.0
-            for lon, lat in ring["path"]
-        ]
-        out[(site, radius_km)] = (min(distances), max(distances))
+    ids = {entry["id"] for entry in document["layers"]}
+    for layer_id in ("min-rings", "max-rings"):
+        if layer_id not in ids:
+            continue
+        chains: list[list[list[float]]] = []
+        for segment in layer(document, layer_id)["data"]:
+            if not chains or chains[-1][-1] != segment[:2]:
+                chains.append([segment[:2]])
+            chains[-1].append(segment[2:])
+        for chain in chains:
+            assert chain[0] == chain[-1]  # closed
+            spreads = {}
+            for site, (lon0, lat0) in {**SITES, **CUSTOM}.items():
+                distances = [
+                    Geodesic.WGS84.Inverse(lat0, lon0, lat, lon, Geodesic.DISTANCE)["s12"] / 1000
+                    for lon, lat in chain
+                ]
+                spreads[site] = distances
+            site, distances = min(spreads.items(), key=lambda kv: max(kv[1]) - min(kv[1]))
+            radius_km = round(sum(distances) / len(distances), 2)
+            out[(site, radius_km)] = (min(distances), max(distances))
     return out
 
 
@@ -86,10 +102,11 @@ def test_default_page_draws_every_layer(app: AppTest) -> None:
         "basemap-theatre",
         "place-names",
         "deployment-areas",
-        "dashed-outlines",
+        "hypothetical-outlines",
         "labels",
         "range-bands",
-        "range-rings",
+        "min-rings",
+        "max-rings",
         "strikes",
         "strike-precision",
         "launch-sites",
@@ -185,23 +202,39 @@ def test_query_params_restore_the_state(app: AppTest) -> None:
     assert "Moldova" not in names
 
 
+def legend_text(app: AppTest) -> str:
+    (text,) = [m.value for m in app.markdown if m.value.startswith("**Legend**")]
+    return text
+
+
 def test_layer_toggles_remove_layers(app: AppTest) -> None:
     run(app)
+    assert "HYPOTHETICAL" in legend_text(app)
+    assert "reach envelopes" not in legend_text(app)
     app.checkbox(key="show_deployments").uncheck()
     app.checkbox(key="show_envelopes").check()
     document = spec(run(app))
     ids = [entry["id"] for entry in document["layers"]]
     assert "deployment-areas" not in ids
     assert "reach-envelopes" in ids
+    assert "reach envelopes" in legend_text(app)  # the dashed lines say what they are
     assert not any(r["t"].startswith("HYPOTHETICAL") for r in layer(document, "labels")["data"])
-    # the dashed outlines' file keeps the launch areas' circles, not the hypothetical areas
-    outlines = json.loads(served_file(layer(document, "dashed-outlines")["data"]).read_text())
-    assert outlines
-    assert all("launch-area uncertainty radius 50 km" in r["tt"] for r in outlines)
+    assert "hypothetical-outlines" not in ids
+    # the launch areas' dashed uncertainty circles stay, 50 km around a launch point
+    circles = json.loads(served_file(layer(document, "uncertainty-circles")["data"]).read_text())
+    assert circles
+    for segment in circles:
+        lon, lat = segment[:2]
+        distances = [
+            Geodesic.WGS84.Inverse(lat0, lon0, lat, lon, Geodesic.DISTANCE)["s12"] / 1000
+            for lon0, lat0 in SITES.values()
+        ]
+        # a dash may end between two vertices: within the ring's 50 m tolerance
+        assert min(abs(d - 50.0) for d in distances) < 0.05
     app.checkbox(key="show_sites").uncheck()
     document = spec(run(app))
     ids = [entry["id"] for entry in document["layers"]]
-    assert "dashed-outlines" not in ids
+    assert "uncertainty-circles" not in ids
     assert "launch-sites" not in ids
     assert {r["t"] for r in layer(document, "labels")["data"]} == {"380 km", "800 km"}
 
@@ -316,7 +349,9 @@ def test_an_evicted_layer_file_is_published_again(app: AppTest) -> None:
     assert json.loads(again.read_text(encoding="utf-8"))  # the five shipped reports
 
 
-@pytest.mark.parametrize("layer_id", ["place-names", "deployment-areas", "dashed-outlines"])
+@pytest.mark.parametrize(
+    "layer_id", ["place-names", "deployment-areas", "hypothetical-outlines", "uncertainty-circles"]
+)
 def test_evicted_static_layers_are_published_again(app: AppTest, layer_id: str) -> None:
     served = served_file(layer(spec(run(app)), layer_id)["data"])
     served.unlink()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 from typing import Any
 
 import pytest
@@ -21,27 +22,29 @@ from mapviz.deck import (
     basemap_layers,
     city_labels,
     country_labels,
-    dashed_records,
+    dashed_segments,
     dashes,
     deck,
     deployment_label_records,
     deployment_layers,
+    deployment_outline_layer,
     deployment_outline_records,
     deployment_records,
     inert,
     label_boxes,
     label_layer,
-    outline_layer,
     overlaps,
     place_name_records,
     place_names_layer,
     ring_layers,
     screen_box,
+    segments,
     site_dot_boxes,
     site_label_records,
     site_layers,
     strike_layers,
     strike_records,
+    uncertainty_layer,
     uncertainty_records,
     uncluttered,
 )
@@ -88,7 +91,8 @@ def every_layer_deck(name: str = "x") -> str:
         *deployment_layers("app/static/cache/deployments-x.json"),
         *ring_drawing,
         *strike_layers("app/static/cache/strikes-x.json"),
-        outline_layer("app/static/cache/outlines-x.json"),
+        deployment_outline_layer("app/static/cache/outlines-x.json"),
+        uncertainty_layer("app/static/cache/uncertainty-x.json"),
         *site_layers(sites_frame((site,))),
         label_layer(labels + deployment_label_records(deployments(), 5.0)),
     ]
@@ -127,10 +131,13 @@ def test_layers_of_one_type_share_one_gpu_pipeline() -> None:
         layouts.setdefault(layer["@@type"], set()).add((accessors, layer.get("pickable", False)))
     counts = {kind: len(sets) for kind, sets in layouts.items()}
     assert counts == dict.fromkeys(
-        ["BitmapLayer", "TextLayer", "PolygonLayer", "PathLayer", "ScatterplotLayer"], 1
+        ["BitmapLayer", "TextLayer", "PolygonLayer", "LineLayer", "ScatterplotLayer"], 1
     )
-    per_record = {key for key, is_field in next(iter(layouts["PathLayer"]))[0] if is_field}
-    assert {"getColor", "getWidth"} <= per_record
+    # a line segment carries only its ends; colour and width are constants of its layer
+    ((line_accessors, line_pickable),) = layouts["LineLayer"]
+    per_record = {key for key, is_field in line_accessors if is_field}
+    assert per_record == {"getSourcePosition", "getTargetPosition"}
+    assert not line_pickable
 
 
 def ground_length_m(line: list[list[float]]) -> float:
@@ -158,10 +165,12 @@ def test_dashes_cut_a_ring_into_equal_dashes_on_the_line() -> None:
     assert pieces[0][0] == [round(path[0][0], 5), round(path[0][1], 5)]
 
 
-def test_dashed_records_keep_their_fields() -> None:
-    records = dashed_records([{"path": [[0.0, 0.0], [1.0, 0.0]], "tt": "text"}])
-    assert len(records) == 60
-    assert {r["tt"] for r in records} == {"text"}
+def test_lines_are_drawn_as_their_segments() -> None:
+    line = [[0.0, 0.0], [1.0, 0.0], [1.0, 1.0]]
+    assert segments(line) == [[0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 1.0, 1.0]]
+    assert segments([[0.0, 0.0]]) == []
+    # 60 dashes, each of a straight line one segment
+    assert len(dashed_segments([[0.0, 0.0], [1.0, 0.0]])) == 60
     assert dashes([[0.0, 0.0]]) == []
 
 
@@ -188,20 +197,33 @@ def test_every_label_is_in_one_text_layer_with_its_own_colour_and_offset() -> No
     assert all(len(r["c"]) in (3, 4) and len(r["o"]) == 2 for r in text_layer["data"])
 
 
-def test_outline_records_carry_colour_width_and_tooltip() -> None:
+def test_dashed_outlines_have_their_colour_and_width() -> None:
     circle = range_ring(36.58, 50.61, 50.0)
-    circles = uncertainty_records(["@@=x"], [circle], [50.0])
-    outlines = deployment_outline_records(deployment_records(deployments()))
-    assert len(circles) == 60
-    assert {(tuple(r["c"]), r["w"]) for r in circles} == {((0, 0, 0, 160), 1)}
-    assert circles[0]["tt"] == "@\u200b@=x: launch-area uncertainty radius 50 km"
-    assert {(tuple(r["c"]), r["w"]) for r in outlines} == {((204, 121, 167), 2)}
-    assert all(r["tt"].startswith("HYPOTHETICAL") for r in outlines)
-    layer = outline_layer("app/static/cache/o.json")
-    spec = json.loads(deck([layer], VIEW_PRESETS["world"]).to_json())
-    assert spec["layers"][0]["getColor"] == "@@=c"
-    assert spec["layers"][0]["getWidth"] == "@@=w"
-    assert spec["layers"][0]["widthUnits"] == "pixels"
+    ring = [list(xy) for xy in circle.exterior.coords]
+    circles = uncertainty_records([circle])
+    # every dash of the circle, as consecutive segments along it
+    dash_ends = {(tuple(d[0]), tuple(d[-1])) for d in dashes(ring)}
+    assert len(circles) == sum(len(d) - 1 for d in dashes(ring)) > 60
+    assert all(len(r) == 4 for r in circles)
+    chained = [(a, b) for a, b in pairwise(circles) if a[2:] == b[:2]]
+    assert len(chained) == len(circles) - len(dash_ends)
+    spec = json.loads(
+        deck(
+            [
+                uncertainty_layer("app/static/cache/u.json"),
+                deployment_outline_layer("app/static/cache/o.json"),
+            ],
+            VIEW_PRESETS["world"],
+        ).to_json()
+    )
+    styles = {
+        layer["id"]: (layer["getColor"], layer["getWidth"], layer["widthUnits"])
+        for layer in spec["layers"]
+    }
+    assert styles == {
+        "uncertainty-circles": ([0, 0, 0, 160], 1, "pixels"),
+        "hypothetical-outlines": ([204, 121, 167], 2, "pixels"),
+    }
 
 
 def test_hypothetical_dashes_are_chords_near_their_boundary() -> None:
@@ -210,10 +232,9 @@ def test_hypothetical_dashes_are_chords_near_their_boundary() -> None:
     chords = deployment_outline_records(polygons)
     assert len(chords) == 60 * len(boundaries)
     for chord in chords:
-        assert len(chord["path"]) == 2
-        ends = [Point(p) for p in chord["path"]]
+        ends = [Point(chord[:2]), Point(chord[2:])]
         assert all(min(b.distance(end) for b in boundaries) < 1e-5 for end in ends)
-        middle = LineString(chord["path"]).interpolate(0.5, normalized=True)
+        middle = LineString(ends).interpolate(0.5, normalized=True)
         boundary = min(boundaries, key=lambda b: b.distance(middle))
         nearest = boundary.interpolate(boundary.project(middle))
         assert GEOD.inv(middle.x, middle.y, nearest.x, nearest.y)[2] < 250.0
@@ -406,18 +427,25 @@ def test_kharkiv_is_named_left_of_its_centre_from_the_ukraine_view_on() -> None:
         }
 
 
-def test_every_ring_drawing_says_what_it_is_on_hover() -> None:
+def test_ring_lines_follow_their_rings_and_bands_say_what_they_are_on_hover() -> None:
     site = LaunchSite("x", "Belgorod", LonLat(36.58, 50.61), 10.0)
     drawing, _ = ring_layers(rings_frame((site,), 380, 800, tolerance_m=50.0), envelopes=True)
-    tooltips = {layer.id: {record["tt"] for record in layer.data} for layer in drawing}
-    assert tooltips["range-bands"] == {"Belgorod: 380 to 800 km away (range band)"}
-    assert tooltips["range-rings"] == {
-        "Belgorod: 380 km geodesic ring",
-        "Belgorod: 800 km geodesic ring",
+    by_id = {layer.id: layer for layer in drawing}
+    assert list(by_id) == ["range-bands", "min-rings", "max-rings", "reach-envelopes"]
+    assert {r["tt"] for r in by_id["range-bands"].data} == {
+        "Belgorod: 380 to 800 km away (range band)"
     }
-    assert tooltips["reach-envelopes"] == {
-        "Belgorod: reach of the launch area from some point (810 km)",
-        "Belgorod: reach of the launch area from every point (790 km)",
-    }
+    for layer_id, radius_km in (("min-rings", 380), ("max-rings", 800)):
+        lines = by_id[layer_id].data
+        # one closed ring: each segment starts where the one before it ended
+        assert all(a[2:] == b[:2] for a, b in pairwise(lines))
+        assert lines[0][:2] == lines[-1][2:]
+        for segment in lines:
+            distance_m = GEOD.inv(36.58, 50.61, *segment[:2])[2]
+            assert abs(distance_m - radius_km * 1000) < 2.0  # rounded to 1e-5 degree
+    # the envelopes: the max ring's dashes at 800 +- 10 km
+    reach = {round(GEOD.inv(36.58, 50.61, *r[:2])[2] / 1000) for r in by_id["reach-envelopes"].data}
+    assert reach == {790, 810}
     no_min, _ = ring_layers(rings_frame((site,), 0, 800, tolerance_m=50.0), envelopes=False)
     assert {r["tt"] for r in no_min[0].data} == {"Belgorod: 0 to 800 km away (range band)"}
+    assert [layer.id for layer in no_min] == ["range-bands", "max-rings"]

@@ -139,7 +139,7 @@ def test_the_app_stays_usable_after_each_file(
     at = run_upload(path_of(case, folder))
     assert not at.exception, [e.value for e in at.exception]
     spec = json.loads(str(at.get("deck_gl_json_chart")[0].proto.json))
-    assert any(layer["id"] == "range-rings" for layer in spec["layers"])
+    assert any(layer["id"] == "max-rings" for layer in spec["layers"])
     # no text from data in the spec starts with "@@" (deck.gl would evaluate it)
     ours = {"@@type", "@@="}
     for text in strings(spec):
@@ -191,8 +191,11 @@ def test_min_above_max_in_a_link_draws_only_the_max_ring() -> None:
     at.run()
     assert any("is not below max range" in w.value for w in at.warning)
     spec = json.loads(str(at.get("deck_gl_json_chart")[0].proto.json))
-    rings = next(layer for layer in spec["layers"] if layer["id"] == "range-rings")
-    assert {ring["tt"].split(": ")[1] for ring in rings["data"]} == {"800 km geodesic ring"}
+    ids = {layer["id"] for layer in spec["layers"]}
+    assert "max-rings" in ids
+    assert "min-rings" not in ids
+    labels = next(layer for layer in spec["layers"] if layer["id"] == "labels")
+    assert {r["t"] for r in labels["data"] if r["t"].endswith(" km")} == {"800 km"}
 
 
 def test_malformed_launch_points_in_a_link_are_reported() -> None:

@@ -5,12 +5,16 @@ Tooltips use one text template (`{tt}`) filled with plain text prepared here, so
 is never interpreted as HTML.
 
 One GPU pipeline per layer type: the layers of a type read the same accessors per record (or as
-one constant) alike and are alike pickable or not. The path, dot and polygon layers are pickable
-(every record has a tooltip); the text and image layers are not. Under software WebGL
+one constant) alike and are alike pickable or not. The dot and polygon layers are pickable (every
+record has a tooltip); the line, text and image layers are not. Under software WebGL
 (SwiftShader: the browser tests, the benchmarks, any machine without a GPU) the GPU process
 compiles a pipeline for each distinct set of a layer type's attributes when it first draws it,
 and an accessor per record instead of a constant, or a picking attribute, makes a different set:
 0.1-0.9 s of its time at the first paint each (docs/BENCHMARKS.md). A test pins this.
+
+Lines (rings, dashed outlines) are deck.gl line layers, one record per straight segment, rather
+than path layers: under software WebGL a path layer's pipeline took about 1 s to compile and
+each of its segments costs the GPU about twice a line segment's on every frame.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Final
 
@@ -64,6 +69,8 @@ PRECISION_FILL: Final = (120, 120, 120, 40)
 WHITE: Final = (255, 255, 255)
 RING_WIDTH_PX: Final = 2.5
 ENVELOPE_WIDTH_PX: Final = 1.5
+UNCERTAINTY_WIDTH_PX: Final = 1
+HYPOTHETICAL_WIDTH_PX: Final = 2
 LABEL_CHAR_PX: Final = 7.5
 """Estimated width of one character of a bold label at LABEL_SIZE_PX."""
 DISPLAY_DECIMALS: Final = 5
@@ -374,43 +381,57 @@ def dashes(path: list[list[float]], count: int = DASHES_PER_RING) -> list[list[l
     return pieces
 
 
-def _paths(layer_id: str, data: str | list[dict[str, Any]]) -> pdk.Layer:
-    """Return a path layer of records (or a URL of records) with `path`, colour `c`, width `w`.
+Segment = list[float]
+"""A straight segment as `_lines` draws it: [lon, lat of its start, lon, lat of its end]."""
 
-    Widths are in pixels. Every path layer has the same attributes, all per record, and is
-    pickable (each record carries its tooltip `tt`), so that they share one GPU pipeline; see
-    the module docstring.
+
+def segments(line: list[list[float]]) -> list[Segment]:
+    """Return the straight segments of a line (lon/lat vertices)."""
+    return [[*start, *end] for start, end in pairwise(line)]
+
+
+def dashed_segments(line: list[list[float]]) -> list[Segment]:
+    """Return the segments of a line's dashes (`dashes`)."""
+    return [segment for dash in dashes(line) for segment in segments(dash)]
+
+
+def _lines(
+    layer_id: str, data: str | list[Segment], colour: tuple[int, ...], width_px: float
+) -> pdk.Layer:
+    """Return a line layer of `Segment` records (or a URL of them).
+
+    A record is four numbers rather than an object with named ends: the rings travel on every
+    slider move, and this makes them a third shorter. Colour and width are one constant each
+    per layer, and no line layer is pickable, so that they share one GPU pipeline (module
+    docstring). What a line is, the legend says; the filled shapes beneath (bands, hypothetical
+    areas) and the launch points' dots answer on hover.
     """
     return pdk.Layer(
-        "PathLayer",
+        "LineLayer",
         id=layer_id,
         data=data,
-        get_path="path",
-        get_color="c",
+        get_source_position="[this[0], this[1]]",
+        get_target_position="[this[2], this[3]]",
+        get_color=list(colour),
+        get_width=width_px,
         width_units=pdk.types.String("pixels"),
-        get_width="w",
-        pickable=True,
     )
-
-
-def dashed_records(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Replace each record's `path` by its dashes: one record per dash, other fields kept."""
-    return [{**record, "path": dash} for record in records for dash in dashes(record["path"])]
 
 
 def ring_layers(
     rings: gpd.GeoDataFrame, *, envelopes: bool
 ) -> tuple[list[pdk.Layer], list[dict[str, Any]]]:
-    """Bands (filled), min and max rings (outlined) and optional reach envelopes; ring labels.
+    """Bands (filled), min and max rings (lines) and optional reach envelopes; ring labels.
 
     Returns the layers and the rings' label records (for `label_layer`), max rings' first: where
-    labels crowd, `uncluttered` keeps the first. One pass over the rings' columns: this runs on
-    every slider move.
+    labels crowd, `uncluttered` keeps the first. A band answers on hover with its site and both
+    radii; the rings are labelled with their radius on the map. One pass over the rings'
+    columns: this runs on every slider move.
     """
     bands: list[dict[str, Any]] = []
-    outlines: list[dict[str, Any]] = []
+    lines: dict[str, list[Segment]] = {"min_ring": [], "max_ring": []}
     labels: dict[str, list[dict[str, Any]]] = {"max_ring": [], "min_ring": []}
-    paths: list[dict[str, Any]] = []
+    reach: list[Segment] = []
     min_km: dict[str, float] = {}  # a site's min ring comes before its band
     for site, kind, radius_km, geometry in zip(
         rings["site"].tolist(),
@@ -427,27 +448,20 @@ def ring_layers(
         elif kind in ("min_ring", "max_ring"):
             if kind == "min_ring":
                 min_km[site] = radius_km
-            colour = list(MIN_RING_COLOUR if kind == "min_ring" else MAX_RING_COLOUR)
-            text = inert(f"{site}: {radius_km:g} km geodesic ring")
-            outlines.extend(
-                {"path": p[0], "c": colour, "w": RING_WIDTH_PX, "tt": text} for p in polygons
-            )
+            for polygon in polygons:
+                lines[kind] += segments(polygon[0])
             top = max((xy for p in polygons for xy in p[0]), key=lambda xy: xy[1])
             labels[kind].append(
                 {
                     "p": [round(top[0], 4), round(top[1], 4)],
                     "t": f"{radius_km:g} km",
-                    "c": colour,
+                    "c": list(MIN_RING_COLOUR if kind == "min_ring" else MAX_RING_COLOUR),
                     "o": list(RING_LABEL_OFFSET_PX),
                 }
             )
         elif envelopes:
-            reach = "from some point" if kind == "reach_from_some" else "from every point"
-            text = inert(f"{site}: reach of the launch area {reach} ({radius_km:g} km)")
-            paths.extend(
-                {"path": p[0], "c": list(MAX_RING_COLOUR), "w": ENVELOPE_WIDTH_PX, "tt": text}
-                for p in polygons
-            )
+            for polygon in polygons:
+                reach += dashed_segments(polygon[0])
     layers = [
         pdk.Layer(
             "PolygonLayer",
@@ -458,10 +472,17 @@ def ring_layers(
             stroked=False,
             pickable=True,
         ),
-        _paths("range-rings", outlines),
+        *(
+            _lines(layer_id, lines[kind], colour, RING_WIDTH_PX)
+            for layer_id, kind, colour in (
+                ("min-rings", "min_ring", MIN_RING_COLOUR),
+                ("max-rings", "max_ring", MAX_RING_COLOUR),
+            )
+            if lines[kind]
+        ),
     ]
     if envelopes:
-        layers.append(_paths("reach-envelopes", dashed_records(paths)))
+        layers.append(_lines("reach-envelopes", reach, MAX_RING_COLOUR, ENVELOPE_WIDTH_PX))
     return layers, labels["max_ring"] + labels["min_ring"]
 
 
@@ -583,30 +604,19 @@ def strike_raster_layer(url: str, bounds: list[float]) -> pdk.Layer:
     )
 
 
-def uncertainty_records(
-    names: list[str], uncertainty_rings: list[Polygon], radii_km: list[float]
-) -> list[dict[str, Any]]:
-    """Dashes of the launch areas' uncertainty circles (geodesic), for `outline_layer`."""
-    return dashed_records(
-        [
-            {
-                "path": _rings_of(ring)[0][0],
-                "c": list(UNCERTAINTY_RGBA),
-                "w": 1,
-                "tt": inert(f"{name}: launch-area uncertainty radius {radius_km:g} km"),
-            }
-            for name, ring, radius_km in zip(names, uncertainty_rings, radii_km, strict=True)
-        ]
-    )
+def uncertainty_records(uncertainty_rings: list[Polygon]) -> list[Segment]:
+    """Dashes of the launch areas' uncertainty circles (geodesic), for `uncertainty_layer`."""
+    return [
+        segment for ring in uncertainty_rings for segment in dashed_segments(_rings_of(ring)[0][0])
+    ]
 
 
-def outline_layer(url: str) -> pdk.Layer:
-    """Return the dashed outlines that do not follow the sliders, read from one static file.
+def uncertainty_layer(url: str) -> pdk.Layer:
+    """Return the launch areas' dashed uncertainty circles, read from a static file.
 
-    The file holds `uncertainty_records` and `deployment_outline_records` (each record with its
-    colour `c` and width `w` in pixels): one layer for both, fetched once by the browser.
+    They do not follow the sliders; the launch point's tooltip gives the radius.
     """
-    return _paths("dashed-outlines", url)
+    return _lines("uncertainty-circles", url, UNCERTAINTY_RGBA, UNCERTAINTY_WIDTH_PX)
 
 
 def site_label_records(
@@ -732,25 +742,31 @@ def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     return records
 
 
-def deployment_outline_records(polygons: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Dashed outlines of `deployment_records`, for `outline_layer`.
+def deployment_outline_records(polygons: list[dict[str, Any]]) -> list[Segment]:
+    """Dashed outlines of `deployment_records`, for `deployment_outline_layer`.
 
-    Every boundary is cut into dashes, each with its area's tooltip, and each dash is drawn as
-    the straight line between its ends. The areas are illustrative, the chords keep within 0.25
-    km of their boundaries (a test), and under software WebGL a path costs the GPU per segment
-    on every frame, on screen or not (docs/BENCHMARKS.md, "Session 9").
+    Every boundary is cut into dashes, and each dash is drawn as the straight line between its
+    ends. The areas are illustrative, the chords keep within 0.25 km of their boundaries (a
+    test), and under software WebGL a line costs the GPU per segment on every frame, on screen
+    or not (docs/BENCHMARKS.md, "Session 9").
     """
-    dashed = dashed_records(
-        [
-            {"path": ring, "c": list(HYPOTHETICAL_COLOUR), "w": 2, "tt": record["tt"]}
-            for record in polygons
-            for ring in record["polygon"]
-        ]
-    )
-    return [{**record, "path": [record["path"][0], record["path"][-1]]} for record in dashed]
+    return [
+        [*dash[0], *dash[-1]]
+        for record in polygons
+        for ring in record["polygon"]
+        for dash in dashes(ring)
+    ]
 
 
-def records_payload(records: list[dict[str, Any]]) -> bytes:
+def deployment_outline_layer(url: str) -> pdk.Layer:
+    """Return the HYPOTHETICAL areas' dashed outlines, read from a static file.
+
+    The areas' fill beneath (`deployment_layers`) answers on hover.
+    """
+    return _lines("hypothetical-outlines", url, HYPOTHETICAL_COLOUR, HYPOTHETICAL_WIDTH_PX)
+
+
+def records_payload(records: list[dict[str, Any]] | list[Segment]) -> bytes:
     """Compact JSON bytes of layer records, to be served as a static file."""
     return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -810,7 +826,7 @@ def deployment_label_records(areas: gpd.GeoDataFrame, zoom: float) -> list[dict[
 def deployment_layers(polygons_url: str) -> list[pdk.Layer]:
     """HYPOTHETICAL areas filled purple, read from a static file of `deployment_records`.
 
-    Their dashed outlines are in `outline_layer`, their labels in `label_layer`.
+    Their dashed outlines are in `deployment_outline_layer`, their labels in `label_layer`.
     """
     return [
         pdk.Layer(
