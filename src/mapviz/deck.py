@@ -349,8 +349,9 @@ def place_names_layer(names_url: str) -> pdk.Layer:
 DASHES_PER_RING: Final = 60
 DASH_DUTY: Final = 0.6
 """A dashed outline is drawn as this many dashes per closed line, each this fraction of its
-period: dashes as geometry (plain paths) rather than deck.gl's dash extension, which adds a
-shader variant and per-vertex work on every update (measured with the label change in `_labels`)."""
+period: dashes as geometry (line segments) rather than deck.gl's dash extension, which would
+add a shader variant (one more pipeline to compile, see the module docstring) and works on path
+layers only."""
 
 
 def dashes(path: list[list[float]], count: int = DASHES_PER_RING) -> list[list[list[float]]]:
