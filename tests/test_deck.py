@@ -449,3 +449,16 @@ def test_ring_lines_follow_their_rings_and_bands_say_what_they_are_on_hover() ->
     no_min, _ = ring_layers(rings_frame((site,), 0, 800, tolerance_m=50.0), envelopes=False)
     assert {r["tt"] for r in no_min[0].data} == {"Belgorod: 0 to 800 km away (range band)"}
     assert [layer.id for layer in no_min] == ["range-bands", "max-rings"]
+
+
+@pytest.mark.parametrize(("lon", "lat"), [(178.0, 0.0), (-179.5, 65.0)])
+def test_a_ring_across_the_antimeridian_is_one_closed_line(lon: float, lat: float) -> None:
+    site = LaunchSite("x", "Edge", LonLat(lon, lat), 0.0)
+    drawing, _ = ring_layers(rings_frame((site,), 0, 800, tolerance_m=50.0), envelopes=False)
+    (lines,) = [layer.data for layer in drawing if layer.id == "max-rings"]
+    assert all(a[2:] == b[:2] for a, b in pairwise(lines))  # one chain of segments ...
+    assert lines[0][:2] == lines[-1][2:]  # ... that closes
+    # no segment jumps across the map: longitudes run on past 180 (the map view repeats)
+    assert max(abs(s[2] - s[0]) for s in lines) < 1.0
+    for segment in lines:
+        assert abs(GEOD.inv(lon, lat, *segment[:2])[2] - 800_000.0) < 2.0
