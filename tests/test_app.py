@@ -68,14 +68,14 @@ def ring_radii_km(document: dict[str, Any]) -> dict[tuple[str, float], tuple[flo
             chains[-1].append(segment[2:])
         for chain in chains:
             assert chain[0] == chain[-1]  # closed
-            spreads = {}
-            for site, (lon0, lat0) in {**SITES, **CUSTOM}.items():
-                distances = [
+            by_site = {
+                site: [
                     Geodesic.WGS84.Inverse(lat0, lon0, lat, lon, Geodesic.DISTANCE)["s12"] / 1000
                     for lon, lat in chain
                 ]
-                spreads[site] = distances
-            site, distances = min(spreads.items(), key=lambda kv: max(kv[1]) - min(kv[1]))
+                for site, (lon0, lat0) in {**SITES, **CUSTOM}.items()
+            }
+            site, distances = min(by_site.items(), key=lambda kv: max(kv[1]) - min(kv[1]))
             radius_km = round(sum(distances) / len(distances), 2)
             out[(site, radius_km)] = (min(distances), max(distances))
     return out

@@ -402,7 +402,7 @@ def _lines(
     """Return a line layer of `Segment` records (or a URL of them).
 
     A record is four numbers rather than an object with named ends: the rings travel on every
-    slider move, and this makes them a third shorter. Colour and width are one constant each
+    slider move, and this makes them a quarter shorter. Colour and width are one constant each
     per layer, and no line layer is pickable, so that they share one GPU pipeline (module
     docstring). What a line is, the legend says; the filled shapes beneath (bands, hypothetical
     areas) and the launch points' dots answer on hover.
