@@ -3,7 +3,7 @@
 Compares mapviz with N synthetic strikes (MAPVIZ_SYNTHETIC_STRIKES=N) against a minimal
 Streamlit + pydeck app with one ring (bench/minimal_app.py), all measured in this one run.
 
-Run: `.venv/bin/python bench/bench_slider.py [N ...]` (default 1000 10000 100000). Prints a
+Run: `.venv/bin/python bench/bench_slider.py [N ...]` (default 1000 10000 100000). Prints two
 Markdown tables for docs/BENCHMARKS.md (about 7 minutes).
 
 Every app runs on its own server at once; in each of 3 rounds each app in turn is opened in a

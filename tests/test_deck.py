@@ -199,14 +199,13 @@ def test_every_label_is_in_one_text_layer_with_its_own_colour_and_offset() -> No
 
 def test_dashed_outlines_have_their_colour_and_width() -> None:
     circle = range_ring(36.58, 50.61, 50.0)
-    ring = [list(xy) for xy in circle.exterior.coords]
+    pieces = dashes([list(xy) for xy in circle.exterior.coords])
     circles = uncertainty_records([circle])
     # every dash of the circle, as consecutive segments along it
-    dash_ends = {(tuple(d[0]), tuple(d[-1])) for d in dashes(ring)}
-    assert len(circles) == sum(len(d) - 1 for d in dashes(ring)) > 60
+    assert len(circles) == sum(len(d) - 1 for d in pieces) > 60
     assert all(len(r) == 4 for r in circles)
     chained = [(a, b) for a, b in pairwise(circles) if a[2:] == b[:2]]
-    assert len(chained) == len(circles) - len(dash_ends)
+    assert len(chained) == len(circles) - len(pieces)
     spec = json.loads(
         deck(
             [
@@ -427,6 +426,15 @@ def test_kharkiv_is_named_left_of_its_centre_from_the_ukraine_view_on() -> None:
         }
 
 
+def assert_closed_ring(lines: list[list[float]], lon: float, lat: float, radius_km: float) -> None:
+    """`lines` are one closed chain of segments, every vertex at the geodesic radius."""
+    assert all(a[2:] == b[:2] for a, b in pairwise(lines))  # each starts where the last ended
+    assert lines[0][:2] == lines[-1][2:]
+    for segment in lines:
+        distance_m = GEOD.inv(lon, lat, segment[0], segment[1])[2]
+        assert abs(distance_m - radius_km * 1000) < 2.0  # rounded to 1e-5 degree
+
+
 def test_ring_lines_follow_their_rings_and_bands_say_what_they_are_on_hover() -> None:
     site = LaunchSite("x", "Belgorod", LonLat(36.58, 50.61), 10.0)
     drawing, _ = ring_layers(rings_frame((site,), 380, 800, tolerance_m=50.0), envelopes=True)
@@ -435,14 +443,8 @@ def test_ring_lines_follow_their_rings_and_bands_say_what_they_are_on_hover() ->
     assert {r["tt"] for r in by_id["range-bands"].data} == {
         "Belgorod: 380 to 800 km away (range band)"
     }
-    for layer_id, radius_km in (("min-rings", 380), ("max-rings", 800)):
-        lines = by_id[layer_id].data
-        # one closed ring: each segment starts where the one before it ended
-        assert all(a[2:] == b[:2] for a, b in pairwise(lines))
-        assert lines[0][:2] == lines[-1][2:]
-        for segment in lines:
-            distance_m = GEOD.inv(36.58, 50.61, *segment[:2])[2]
-            assert abs(distance_m - radius_km * 1000) < 2.0  # rounded to 1e-5 degree
+    assert_closed_ring(by_id["min-rings"].data, 36.58, 50.61, 380.0)
+    assert_closed_ring(by_id["max-rings"].data, 36.58, 50.61, 800.0)
     # the envelopes: the max ring's dashes at 800 +- 10 km
     reach = {round(GEOD.inv(36.58, 50.61, *r[:2])[2] / 1000) for r in by_id["reach-envelopes"].data}
     assert reach == {790, 810}
@@ -456,9 +458,6 @@ def test_a_ring_across_the_antimeridian_is_one_closed_line(lon: float, lat: floa
     site = LaunchSite("x", "Edge", LonLat(lon, lat), 0.0)
     drawing, _ = ring_layers(rings_frame((site,), 0, 800, tolerance_m=50.0), envelopes=False)
     (lines,) = [layer.data for layer in drawing if layer.id == "max-rings"]
-    assert all(a[2:] == b[:2] for a, b in pairwise(lines))  # one chain of segments ...
-    assert lines[0][:2] == lines[-1][2:]  # ... that closes
+    assert_closed_ring(lines, lon, lat, 800.0)
     # no segment jumps across the map: longitudes run on past 180 (the map view repeats)
     assert max(abs(s[2] - s[0]) for s in lines) < 1.0
-    for segment in lines:
-        assert abs(GEOD.inv(lon, lat, *segment[:2])[2] - 800_000.0) < 2.0

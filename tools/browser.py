@@ -245,8 +245,7 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
     That is: a websocket message after the last key press or input change (so a rerun that has
     not started yet is not mistaken for quiet), then no message and no WebGL draw for
     `quiet_ms`, the GPU process done with every drawn frame, the script idle, then two animation
-    frames. Returns the arrival time
-    (performance.now(), ms) of the last message.
+    frames. Returns the arrival time (performance.now(), ms) of the last message.
     """
     page.wait_for_function(
         """([quiet, idle]) => {

@@ -57,6 +57,11 @@ ATTRIBUTION_COLOURS: Final[dict[str, tuple[int, int, int]]] = dict(
 MIN_RING_COLOUR: Final = BLUE
 MAX_RING_COLOUR: Final = VERMILLION
 BAND_FILL: Final = (*SKY, 45)
+RING_LINES: Final = {
+    "min_ring": ("min-rings", MIN_RING_COLOUR),
+    "max_ring": ("max-rings", MAX_RING_COLOUR),
+}
+"""Each kind of ring: its line layer's id and its colour (also its label's)."""
 HYPOTHETICAL_COLOUR: Final = PURPLE
 HYPOTHETICAL_TEXT_COLOUR: Final = (120, 40, 100)
 UNCERTAINTY_RGBA: Final = (*BLACK, 160)
@@ -430,7 +435,7 @@ def ring_layers(
     columns: this runs on every slider move.
     """
     bands: list[dict[str, Any]] = []
-    lines: dict[str, list[Segment]] = {"min_ring": [], "max_ring": []}
+    lines: dict[str, list[Segment]] = {kind: [] for kind in RING_LINES}
     labels: dict[str, list[dict[str, Any]]] = {"max_ring": [], "min_ring": []}
     reach: list[Segment] = []
     min_km: dict[str, float] = {}  # a site's min ring comes before its band
@@ -443,8 +448,7 @@ def ring_layers(
     ):
         polygons = _rings_of(geometry)
         if kind == "band":
-            inner = f"{min_km[site]:g} to " if site in min_km else "0 to "
-            text = inert(f"{site}: {inner}{radius_km:g} km away (range band)")
+            text = inert(f"{site}: {min_km.get(site, 0):g} to {radius_km:g} km away (range band)")
             bands.extend({"polygon": polygon, "tt": text} for polygon in polygons)
         elif kind in ("min_ring", "max_ring"):
             if kind == "min_ring":
@@ -456,7 +460,7 @@ def ring_layers(
                 {
                     "p": [round(top[0], 4), round(top[1], 4)],
                     "t": f"{radius_km:g} km",
-                    "c": list(MIN_RING_COLOUR if kind == "min_ring" else MAX_RING_COLOUR),
+                    "c": list(RING_LINES[kind][1]),
                     "o": list(RING_LABEL_OFFSET_PX),
                 }
             )
@@ -475,10 +479,7 @@ def ring_layers(
         ),
         *(
             _lines(layer_id, lines[kind], colour, RING_WIDTH_PX)
-            for layer_id, kind, colour in (
-                ("min-rings", "min_ring", MIN_RING_COLOUR),
-                ("max-rings", "max_ring", MAX_RING_COLOUR),
-            )
+            for kind, (layer_id, colour) in RING_LINES.items()
             if lines[kind]
         ),
     ]
