@@ -44,6 +44,11 @@ def layer(document: dict[str, Any], layer_id: str) -> dict[str, Any]:
     return found[0]
 
 
+def km_between(a: tuple[float, float], b: list[float]) -> float:
+    """Geodesic distance (km, WGS84) between two lon/lat points."""
+    return float(Geodesic.WGS84.Inverse(a[1], a[0], b[1], b[0], Geodesic.DISTANCE)["s12"]) / 1000
+
+
 def served_file(url: str) -> Path:
     """The file behind a layer's static URL (app/static/cache/NAME)."""
     assert url.startswith("app/static/cache/")
@@ -69,11 +74,8 @@ def ring_radii_km(document: dict[str, Any]) -> dict[tuple[str, float], tuple[flo
         for chain in chains:
             assert chain[0] == chain[-1]  # closed
             by_site = {
-                site: [
-                    Geodesic.WGS84.Inverse(lat0, lon0, lat, lon, Geodesic.DISTANCE)["s12"] / 1000
-                    for lon, lat in chain
-                ]
-                for site, (lon0, lat0) in {**SITES, **CUSTOM}.items()
+                site: [km_between(centre, vertex) for vertex in chain]
+                for site, centre in {**SITES, **CUSTOM}.items()
             }
             site, distances = min(by_site.items(), key=lambda kv: max(kv[1]) - min(kv[1]))
             radius_km = round(sum(distances) / len(distances), 2)
@@ -224,11 +226,7 @@ def test_layer_toggles_remove_layers(app: AppTest) -> None:
     circles = json.loads(served_file(layer(document, "uncertainty-circles")["data"]).read_text())
     assert circles
     for segment in circles:
-        lon, lat = segment[:2]
-        distances = [
-            Geodesic.WGS84.Inverse(lat0, lon0, lat, lon, Geodesic.DISTANCE)["s12"] / 1000
-            for lon0, lat0 in SITES.values()
-        ]
+        distances = [km_between(centre, segment[:2]) for centre in SITES.values()]
         # a dash may end between two vertices: within the ring's 50 m tolerance
         assert min(abs(d - 50.0) for d in distances) < 0.05
     app.checkbox(key="show_sites").uncheck()
