@@ -1,7 +1,9 @@
 """Benchmark: slider latency (key press -> repainted map) and first paint, in headless Chromium.
 
 Compares mapviz with N synthetic strikes (MAPVIZ_SYNTHETIC_STRIKES=N) against a minimal
-Streamlit + pydeck app with one ring (bench/minimal_app.py), all measured in this one run.
+Streamlit + pydeck app with one ring (bench/minimal_app.py), all measured in this one run. A
+third app, the floor (bench/floor_app.py), does only what every mapviz slider press must: the
+default launch points' rings, bands and labels and the ring counts, sliders bound to the URL.
 
 Run: `.venv/bin/python bench/bench_slider.py [N ...]` (default 1000 10000 100000). Prints two
 Markdown tables for docs/BENCHMARKS.md (about 7 minutes).
@@ -55,6 +57,7 @@ from tools.browser import (
 ROUNDS = 3
 PRESSES = 8
 MINIMAL_APP = ROOT / "bench" / "minimal_app.py"
+FLOOR_APP = ROOT / "bench" / "floor_app.py"
 MAPVIZ_PATH = "/?view=Ukraine+theatre"
 
 
@@ -92,7 +95,12 @@ def load_and_press(browser: Any, url: str, times: Times) -> None:
 
 def main(counts: list[int]) -> None:
     apps: list[tuple[str, Path, dict[str, str]]] = [
-        ("minimal app, one ring (baseline)", MINIMAL_APP, {})
+        ("minimal app, one ring (baseline)", MINIMAL_APP, {}),
+        (
+            f"floor: mapviz's rings, bands, labels and counts only, {max(counts):,} strikes",
+            FLOOR_APP,
+            {"MAPVIZ_SYNTHETIC_STRIKES": str(max(counts))},
+        ),
     ] + [
         (f"mapviz, {n:,} synthetic strikes", ROOT / "app.py", {"MAPVIZ_SYNTHETIC_STRIKES": str(n)})
         for n in counts

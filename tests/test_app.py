@@ -356,3 +356,22 @@ def test_evicted_static_layers_are_published_again(app: AppTest, layer_id: str) 
     again = served_file(layer(spec(run(app)), layer_id)["data"])
     assert again.is_file()
     assert json.loads(again.read_text(encoding="utf-8"))
+
+
+def test_the_benchmark_floor_sends_what_every_press_of_mapviz_sends(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """bench/floor_app.py is a floor only if a press of mapviz draws and counts all it does."""
+    monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", "3000")
+    floor = AppTest.from_file(str(ROOT / "bench" / "floor_app.py"), default_timeout=120)
+    app.query_params["view"] = "Ukraine theatre"  # as bench_slider.py opens mapviz
+    for at in (run(floor), run(app)):
+        at.slider(key="max_km").set_value(1200)
+    floor_spec, mapviz_spec = spec(run(floor)), spec(run(app))
+    assert floor_spec["initialViewState"] == mapviz_spec["initialViewState"]
+    for layer_id in ("range-bands", "min-rings", "max-rings"):
+        assert layer(floor_spec, layer_id) == layer(mapviz_spec, layer_id)
+    ring_labels = layer(floor_spec, "labels")["data"]
+    assert {label["t"] for label in ring_labels} == {"380 km", "1200 km"}
+    assert all(label in layer(mapviz_spec, "labels")["data"] for label in ring_labels)
+    assert floor.dataframe[0].value.equals(app.dataframe[0].value)
