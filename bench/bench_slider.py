@@ -6,7 +6,7 @@ third app, the floor (bench/floor_app.py), does only what every mapviz slider pr
 default launch points' rings, bands and labels and the ring counts, sliders bound to the URL.
 
 Run: `.venv/bin/python bench/bench_slider.py [N ...]` (default 1000 10000 100000). Prints two
-Markdown tables for docs/BENCHMARKS.md (about 7 minutes).
+Markdown tables for docs/BENCHMARKS.md (about 4 minutes).
 
 Every app runs on its own server at once; in each of 3 rounds each app in turn is opened in a
 fresh browser context and its slider pressed 8 times, so a slow spell of this shared machine hits
