@@ -5,8 +5,7 @@ bands between them and the rings' radius labels, and counts the synthetic strike
 (MAPVIZ_SYNTHETIC_STRIKES) inside each ring; the two range sliders are bound to the URL, as the
 shareable state needs, and all of it is in a fragment, as in app.py. Left out: the basemap, the
 strikes on the map, the launch points, the hypothetical areas and every other element of the
-page. Drawn with these layers (deck.py), a press of mapviz cannot cost less than a press of this
-app.
+page. Through pydeck's chart, a press of mapviz cannot cost less than a press of this app.
 """
 
 import os
