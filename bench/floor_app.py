@@ -20,6 +20,7 @@ from mapviz.reference import LaunchSite, launch_sites
 from mapviz.synthetic import synthetic_strikes
 
 VIEW = "ukraine"  # the view bench_slider.py opens mapviz in
+STRIKES = int(os.environ.get("MAPVIZ_SYNTHETIC_STRIKES", "100000"))
 
 
 def default_sites() -> tuple[LaunchSite, ...]:
@@ -47,12 +48,7 @@ def ranges() -> None:
     layers, labels = ring_layers(rings, envelopes=False)
     view = VIEW_PRESETS[VIEW]
     layers.append(label_layer(uncluttered(labels, view.zoom)))
-    counts = ring_counts(
-        sorted_km(int(os.environ.get("MAPVIZ_SYNTHETIC_STRIKES", "100000"))),
-        sites,
-        params.min_km,
-        params.max_km,
-    )
+    counts = ring_counts(sorted_km(STRIKES), sites, params.min_km, params.max_km)
     st.pydeck_chart(deck(layers, view), height=620, key="map")
     st.subheader("Strikes inside each ring")
     st.dataframe(counts, hide_index=True, key="ring_counts")
