@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench clean
+.PHONY: run test lint bench frontend clean
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -25,6 +25,11 @@ test: lint
 
 bench: $(STAMP)
 	$(BIN)/python bench/bench_geodesy.py
+
+# Rebuild the map component (src/mapviz/map_component/, committed) from frontend/: needs Node.js
+# and npm; versions are pinned in frontend/package.json and package-lock.json.
+frontend:
+	cd frontend && npm ci && npm run build
 
 clean:
 	rm -rf $(VENV)

@@ -19,6 +19,7 @@ from typing import Any
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+import streamlit.components.v1 as components
 
 from mapviz import __version__
 from mapviz.analysis import (
@@ -55,7 +56,6 @@ from mapviz.deck import (
     place_name_records,
     place_names_layer,
     records_payload,
-    ring_layers,
     site_dot_boxes,
     site_label_records,
     site_layers,
@@ -65,7 +65,6 @@ from mapviz.deck import (
     strike_records,
     uncertainty_layer,
     uncertainty_records,
-    uncluttered,
 )
 from mapviz.errors import MapvizError, Problem
 from mapviz.export import (
@@ -81,8 +80,17 @@ from mapviz.export import (
     shipped_inputs,
     zip_bytes,
 )
-from mapviz.layers import cached_ring, rings_frame, sites_frame
+from mapviz.layers import cached_ring, sites_frame
 from mapviz.loaders import SUPPORTED_SUFFIXES, LoadResult, read_strikes
+from mapviz.mapcomponent import (
+    MAP_COMPONENT_DIR,
+    SLIDERS,
+    Range,
+    in_slider_range,
+    map_args,
+    pressed_range,
+    ring_spec,
+)
 from mapviz.model import ATTRIBUTIONS
 from mapviz.reference import (
     HYPOTHETICAL_DISCLAIMER,
@@ -100,12 +108,12 @@ from mapviz.synthetic import synthetic_strikes
 STATIC_CACHE = Path(__file__).parent / "static" / "cache"
 SYNTHETIC_ENV = "MAPVIZ_SYNTHETIC_STRIKES"
 MAX_SYNTHETIC = 1_000_000
-SLIDER_MAX_KM = 5000
-SLIDER_STEP_KM = 10
 TABLE_ROWS = 1000
 WEAPON_CHOICES = 100
 MAX_UNCERTAINTY_SLIDER_KM = 300
 MAP_HEIGHT_PX = 620
+MAP_KEY = "map"
+MAP = components.declare_component("mapviz_map", path=str(MAP_COMPONENT_DIR))
 
 st.set_page_config(page_title="mapviz: range rings and strike reports", layout="wide")
 
@@ -230,8 +238,8 @@ def strike_source(
 # --- the link: parameters from the URL are checked, never trusted ------------------------------
 
 URL_PARAMETERS = {
-    "min_km": (0, SLIDER_MAX_KM),
-    "max_km": (SLIDER_STEP_KM, SLIDER_MAX_KM),
+    "min_km": (SLIDERS.min_low, SLIDERS.high),
+    "max_km": (SLIDERS.max_low, SLIDERS.high),
     "unc": (0, MAX_UNCERTAINTY_SLIDER_KM),
 }
 URL_TEXT_PARAMETERS = {"sites", "custom", "from", "to", "attr", "view", "tab"}
@@ -255,6 +263,8 @@ def url_notes() -> list[str]:
                 number = _number(value)
                 if number is None or not low <= number <= high:
                     notes.append(f"{key}={value[:40]}: not a number from {low} to {high}; ignored")
+                elif key in ("min_km", "max_km") and in_slider_range(key, number) is None:
+                    notes.append(f"{key}={value[:40]}: not a multiple of {SLIDERS.step}; ignored")
         elif key not in URL_TEXT_PARAMETERS:
             notes.append(f"unknown parameter {key[:40]}={shown}: ignored and removed")
             del st.query_params[key]
@@ -403,12 +413,38 @@ def sidebar_layers() -> dict[str, bool]:
 # --- the map fragment: sliders, map, counts, downloads -----------------------------------------
 
 
+def page_range() -> Range:
+    """Return the range sliders' range: from the link when the session starts, then as set."""
+    if "range" not in st.session_state:
+        from_link = {key: in_slider_range(key, _number(st.query_params.get(key, "")))
+                     for key in ("min_km", "max_km")}  # fmt: skip
+        st.session_state["range"] = Range(
+            from_link["min_km"] if from_link["min_km"] is not None else SLIDERS.default_min,
+            from_link["max_km"] if from_link["max_km"] is not None else SLIDERS.default_max,
+        )
+    range_: Range = st.session_state["range"]
+    return range_
+
+
+def set_range(range_: Range) -> None:
+    """Keep `range_` as the page's range, and in the link (where it is not the default)."""
+    st.session_state["range"] = range_
+    for key, value, default in (
+        ("min_km", range_.min_km, SLIDERS.default_min),
+        ("max_km", range_.max_km, SLIDERS.default_max),
+    ):
+        if value != default:
+            st.query_params[key] = str(value)
+        elif key in st.query_params:
+            del st.query_params[key]
+
+
 def apply_preset() -> None:
     """Set both range sliders from the chosen published preset (a widget callback)."""
     preset = {p.id: p for p in range_presets()}.get(st.session_state.get("preset", ""))
     if preset is not None:
-        st.session_state["min_km"] = int(preset.min_km)
-        st.session_state["max_km"] = int(preset.max_km)
+        seq = page_range().seq + 1  # a new seq: the map takes the range from the page
+        set_range(Range(int(preset.min_km), int(preset.max_km), seq))
 
 
 def preset_chooser() -> None:
@@ -433,35 +469,19 @@ def preset_chooser() -> None:
         st.caption(f"Min: {chosen.min_source}  \nMax: {chosen.max_source}")
 
 
-def range_sliders() -> tuple[float, float]:
-    """Render the range sliders; return (min_km, max_km) to draw."""
-    left, right = st.columns(2)
-    min_km = left.slider(
-        "Min range (km)",
-        0,
-        SLIDER_MAX_KM,
-        380,
-        step=SLIDER_STEP_KM,
-        key="min_km",
-        bind="query-params",
-        help="0: no minimum ring",
-    )
-    max_km = right.slider(
-        "Max range (km)",
-        SLIDER_STEP_KM,
-        SLIDER_MAX_KM,
-        800,
-        step=SLIDER_STEP_KM,
-        key="max_km",
-        bind="query-params",
-    )
-    if min_km >= max_km:
+def slider_range() -> tuple[float, float]:
+    """Take a press of the map's range sliders into the page; return (min_km, max_km) to draw."""
+    range_ = page_range()
+    pressed = pressed_range(st.session_state.get(MAP_KEY), range_)
+    if pressed is not None:
+        set_range(pressed)
+        range_ = pressed
+    if range_.min_km >= range_.max_km:
         st.warning(
-            f"Min range ({min_km} km) is not below max range ({max_km} km): only the "
-            "max ring is drawn."
+            f"Min range ({range_.min_km} km) is not below max range ({range_.max_km} km): only "
+            "the max ring is drawn."
         )
-        return 0.0, float(max_km)
-    return float(min_km), float(max_km)
+    return range_.drawn()
 
 
 def legend(*, envelopes: bool) -> None:
@@ -533,12 +553,13 @@ def map_fragment(
     view_key: str,
     current: dict[str, Params],
 ) -> None:
-    """Render the range sliders, the map and the ring counts.
+    """Render the map (with its range sliders) and the ring counts.
 
-    A fragment: moving a slider reruns only this part of the page. The parameters it draws
-    with are left in `current` (this session's dict) for the download buttons.
+    A fragment: a slider press is drawn by the map in the browser, and then reruns only this
+    part of the page, for the counts. The parameters it draws with are left in `current` (this
+    session's dict) for the download buttons.
     """
-    min_km, max_km = range_sliders()
+    min_km, max_km = slider_range()
     params = Params(min_km=min_km, max_km=max_km, sites=sites, filters=selection.filters)
     current["params"] = params
     zoom = VIEW_PRESETS[view_key].zoom
@@ -553,13 +574,6 @@ def map_fragment(
         hypothetical, hypothetical_boxes = deployment_labels(zoom)
         labels += hypothetical
         taken = [*taken, *hypothetical_boxes]
-    if show["rings"]:
-        rings = rings_frame(
-            sites, min_km, max_km, tolerance_m=params.tolerance_m, envelopes=show["envelopes"]
-        )
-        ring_drawing, ring_labels = ring_layers(rings, envelopes=show["envelopes"])
-        layers += ring_drawing
-        labels += uncluttered(ring_labels, zoom, taken)
     shown = selection.shown()
     if show["strikes"] and len(shown) > VECTOR_STRIKE_LIMIT:
         raster = still_served(published_raster, shown, selection.source_key, selection.filters)
@@ -576,15 +590,38 @@ def map_fragment(
     labels += site_labels
     if labels:
         layers.append(label_layer(labels))
+    rings = ring_spec(
+        sites,
+        tolerance_m=params.tolerance_m,
+        show=show["rings"],
+        envelopes=show["envelopes"],
+        taken=taken,
+        zoom=zoom,
+    )
     counts = ring_counts(selection.sorted_distances(sites), sites, min_km, max_km)
     # Everything is computed before anything is drawn, so the map and the counts reach the
-    # browser together and it renders the page once for them (docs/BENCHMARKS.md).
-    st.pydeck_chart(deck(layers, VIEW_PRESETS[view_key]), height=MAP_HEIGHT_PX, key="map")
+    # browser together and it renders the page once for them (docs/BENCHMARKS.md). The static
+    # layers' spec is the same on every slider press, and the map converts it only when it
+    # changes; the rings follow the sliders in the browser.
+    args = map_args(
+        static_spec(layers, view_key),
+        view_key=view_key,
+        rings=rings,
+        range_=page_range(),
+        height_px=MAP_HEIGHT_PX,
+    )
+    MAP(**args, key=MAP_KEY, default=None)
     st.subheader("Strikes inside each ring")
     if sites:
         st.dataframe(counts, hide_index=True, key="ring_counts")
     else:
         st.info("Choose or add a launch point to measure distances.")
+
+
+def static_spec(layers: list[Any], view_key: str) -> str:
+    """Return the deck spec (JSON) of the layers that do not follow the sliders."""
+    spec: str = deck(layers, VIEW_PRESETS[view_key]).to_json()
+    return spec
 
 
 def strike_image_note(selection: Selection, show: dict[str, bool]) -> None:

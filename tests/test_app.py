@@ -1,13 +1,14 @@
-"""The dashboard through Streamlit's AppTest: every control path, read back from the deck spec."""
+"""The dashboard through Streamlit's AppTest: every control path, read back from the map's args."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pytest
 from geographiclib.geodesic import Geodesic
+from map_reading import map_args, press, spec
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
@@ -32,12 +33,6 @@ def run(at: AppTest) -> AppTest:
     return at
 
 
-def spec(at: AppTest) -> dict[str, Any]:
-    charts = at.get("deck_gl_json_chart")
-    assert len(charts) == 1
-    return cast("dict[str, Any]", json.loads(str(charts[0].proto.json)))
-
-
 def layer(document: dict[str, Any], layer_id: str) -> dict[str, Any]:
     found: list[dict[str, Any]] = [e for e in document["layers"] if e["id"] == layer_id]
     assert len(found) == 1, [entry["id"] for entry in document["layers"]]
@@ -55,49 +50,30 @@ def served_file(url: str) -> Path:
     return ROOT / "static" / "cache" / Path(url).name
 
 
-def ring_radii_km(document: dict[str, Any]) -> dict[tuple[str, float], tuple[float, float]]:
-    """For each drawn ring: (site, radius) -> (min, max) geodesic distance of its vertices.
-
-    A ring is a chain of segments, each starting where the one before it ended; its site is the
-    one its vertices are equally far from, its radius their mean distance to 10 m.
-    """
-    out = {}
-    ids = {entry["id"] for entry in document["layers"]}
-    for layer_id in ("min-rings", "max-rings"):
-        if layer_id not in ids:
-            continue
-        chains: list[list[list[float]]] = []
-        for segment in layer(document, layer_id)["data"]:
-            if not chains or chains[-1][-1] != segment[:2]:
-                chains.append([segment[:2]])
-            chains[-1].append(segment[2:])
-        for chain in chains:
-            assert chain[0] == chain[-1]  # closed
-            by_site = {
-                site: [km_between(centre, vertex) for vertex in chain]
-                for site, centre in {**SITES, **CUSTOM}.items()
-            }
-            site, distances = min(by_site.items(), key=lambda kv: max(kv[1]) - min(kv[1]))
-            radius_km = round(sum(distances) / len(distances), 2)
-            out[(site, radius_km)] = (min(distances), max(distances))
-    return out
-
-
 CUSTOM = {"Test point": (37.1, 50.3)}
 
 
-def assert_rings(document: dict[str, Any], expected: set[tuple[str, float]]) -> None:
-    radii = ring_radii_km(document)
-    assert set(radii) == expected
-    for (_, radius_km), (low, high) in radii.items():
-        # vertices rounded to 1e-5 degree for display: within 2 m of the geodesic radius
-        assert radius_km - 0.002 < low <= high < radius_km + 0.002
+def rings_asked(at: AppTest) -> set[tuple[str, float]]:
+    """The rings the page asks the map to draw: (site, radius km) for the sliders' range.
+
+    The map computes them in the browser (tests/test_map_component.py checks them against
+    mapviz.geodesy); here: around which points, of which radii, to which tolerance.
+    """
+    args = map_args(at)
+    rings, range_ = args["rings"], args["range"]
+    assert rings["tolerance_m"] == 50.0
+    if not rings["show"]:
+        return set()
+    min_km, max_km = range_["min_km"], range_["max_km"]
+    radii = [float(max_km)] + ([float(min_km)] if 0 < min_km < max_km else [])
+    centres = {**SITES, **CUSTOM}
+    for site in rings["sites"]:
+        assert (site["lon"], site["lat"]) == centres[site["name"]]
+    return {(site["name"], km) for site in rings["sites"] for km in radii}
 
 
 def test_default_page_draws_every_layer(app: AppTest) -> None:
     document = spec(run(app))
-    tooltip = json.loads(app.get("deck_gl_json_chart")[0].proto.tooltip)
-    assert tooltip == {"text": "{tt}"}  # plain text, never an HTML template
     ids = [entry["id"] for entry in document["layers"]]
     for expected in (
         "basemap-world_0",
@@ -106,19 +82,17 @@ def test_default_page_draws_every_layer(app: AppTest) -> None:
         "deployment-areas",
         "hypothetical-outlines",
         "labels",
-        "range-bands",
-        "min-rings",
-        "max-rings",
         "strikes",
         "strike-precision",
         "launch-sites",
     ):
         assert expected in ids
     assert "mapProvider" not in document  # offline: no tile provider
-    assert_rings(document, {(s, r) for s in SITES for r in (380.0, 800.0)})
+    assert rings_asked(app) == {(s, r) for s in SITES for r in (380.0, 800.0)}
     labels = [label["t"] for label in layer(document, "labels")["data"]]
     assert sum(text.startswith("HYPOTHETICAL") for text in labels) == 6
-    assert {"380 km", "800 km"} <= set(labels)
+    # the ring labels keep clear of the others' boxes (site names, dots, HYPOTHETICAL labels)
+    assert len(map_args(app)["rings"]["taken"]) >= len(labels)
     assert set(SITES) <= set(labels)
     assert {"Kharkiv", "Ukraine", "Russia"} <= place_names(document)  # the Kharkiv view's names
 
@@ -130,29 +104,41 @@ def place_names(document: dict[str, Any]) -> set[str]:
 
 
 def test_sliders_move_the_rings(app: AppTest) -> None:
-    run(app)
-    app.slider(key="min_km").set_value(500)
-    app.slider(key="max_km").set_value(1200)
-    document = spec(run(app))
-    assert_rings(document, {(s, r) for s in SITES for r in (500.0, 1200.0)})
+    press(run(app), 500, 1200)
+    assert rings_asked(app) == {(s, r) for s in SITES for r in (500.0, 1200.0)}
     counts = app.dataframe[0].value
     assert list(counts.columns) == ["site", "inside 500 km", "inside 1200 km", "in band"]
+    assert dict(app.query_params) == {"min_km": "500", "max_km": "1200"}  # the link follows
+
+
+def test_a_press_on_a_range_the_page_has_since_replaced_is_ignored(app: AppTest) -> None:
+    run(app)
+    app.selectbox(key="preset").set_value("kn23-dia")  # the page sets the range: a new seq
+    run(app)
+    assert map_args(app)["range"] == {"min_km": 0, "max_km": 600, "seq": 1}
+    app.session_state["map"] = {"min_km": 380, "max_km": 810, "seq": 0}  # made before it
+    run(app)
+    assert map_args(app)["range"] == {"min_km": 0, "max_km": 600, "seq": 1}
+    for bad in ({"min_km": 385, "max_km": 900, "seq": 1}, {"min_km": "1", "seq": 1}, [1, 2]):
+        app.session_state["map"] = bad  # not values of the sliders: ignored
+        run(app)
+        assert map_args(app)["range"]["max_km"] == 600
 
 
 def test_min_above_max_draws_only_the_max_ring(app: AppTest) -> None:
-    run(app)
-    app.slider(key="min_km").set_value(900)
-    document = spec(run(app))
+    press(run(app), 900, 800)
     assert any("is not below max range" in w.value for w in app.warning)
-    assert_rings(document, {(s, 800.0) for s in SITES})
+    assert map_args(app)["range"] == {"min_km": 900, "max_km": 800, "seq": 0}  # as the sliders
+    assert rings_asked(app) == {(s, 800.0) for s in SITES}
+    assert list(app.dataframe[0].value.columns)[1:3] == ["inside 0 km", "inside 800 km"]
 
 
 def test_preset_sets_the_sliders(app: AppTest) -> None:
     run(app)
     app.selectbox(key="preset").set_value("kn23-dia")
     run(app)
-    assert (app.slider(key="min_km").value, app.slider(key="max_km").value) == (0, 600)
-    assert_rings(spec(app), {(s, 600.0) for s in SITES})
+    assert map_args(app)["range"] == {"min_km": 0, "max_km": 600, "seq": 1}
+    assert rings_asked(app) == {(s, 600.0) for s in SITES}
     assert any("US Defense Intelligence Agency" in c.value for c in app.caption)
 
 
@@ -161,7 +147,7 @@ def test_adding_a_launch_point_adds_its_rings(app: AppTest) -> None:
     app.multiselect(key="sites").set_value([])
     app.text_area(key="custom").input("name=Test point,lat=50.3,lon=37.1,uncertainty_km=10")
     document = spec(run(app))
-    assert_rings(document, {("Test point", 380.0), ("Test point", 800.0)})
+    assert rings_asked(app) == {("Test point", 380.0), ("Test point", 800.0)}
     dots = [p["tt"].split(" (CANDIDATE)")[0] for p in layer(document, "launch-sites")["data"]]
     assert dots == ["Test point"]
     assert "Test point" in {r["t"] for r in layer(document, "labels")["data"]}
@@ -172,7 +158,8 @@ def test_a_bad_launch_point_line_is_reported_and_skipped(app: AppTest) -> None:
     app.text_area(key="custom").input("name=Bad,lat=95,lon=37\nname=Test point,lat=50.3,lon=37.1")
     document = spec(run(app))
     assert any("Line 1 of your launch points was not used" in w.value for w in app.sidebar.warning)
-    assert ("Test point", 800.0) in ring_radii_km(document)
+    assert ("Test point", 800.0) in rings_asked(app)
+    assert len(layer(document, "launch-sites")["data"]) == len(SITES) + 1
 
 
 def test_filters_change_the_strike_count(app: AppTest) -> None:
@@ -196,8 +183,11 @@ def test_query_params_restore_the_state(app: AppTest) -> None:
     app.query_params["sites"] = ["Voronezh (city centre)"]  # bound by its label
     app.query_params["view"] = "Indo-Pacific"
     document = spec(run(app))
-    assert (app.slider(key="min_km").value, app.slider(key="max_km").value) == (300, 650)
-    assert_rings(document, {("Voronezh (city centre)", 300.0), ("Voronezh (city centre)", 650.0)})
+    assert map_args(app)["range"] == {"min_km": 300, "max_km": 650, "seq": 0}
+    assert rings_asked(app) == {
+        ("Voronezh (city centre)", 300.0),
+        ("Voronezh (city centre)", 650.0),
+    }
     assert document["initialViewState"]["longitude"] == 128.0
     names = place_names(document)  # chosen for the Indo-Pacific view's zoom
     assert "Japan" in names
@@ -218,7 +208,7 @@ def test_layer_toggles_remove_layers(app: AppTest) -> None:
     document = spec(run(app))
     ids = [entry["id"] for entry in document["layers"]]
     assert "deployment-areas" not in ids
-    assert "reach-envelopes" in ids
+    assert map_args(app)["rings"]["envelopes"] is True  # the map draws them with the rings
     assert "reach envelopes" in legend_text(app)  # the dashed lines say what they are
     assert not any(r["t"].startswith("HYPOTHETICAL") for r in layer(document, "labels")["data"])
     assert "hypothetical-outlines" not in ids
@@ -234,7 +224,11 @@ def test_layer_toggles_remove_layers(app: AppTest) -> None:
     ids = [entry["id"] for entry in document["layers"]]
     assert "uncertainty-circles" not in ids
     assert "launch-sites" not in ids
-    assert {r["t"] for r in layer(document, "labels")["data"]} == {"380 km", "800 km"}
+    assert "labels" not in ids  # no names to show: the ring labels are the map's own
+    assert map_args(app)["rings"]["taken"] == []
+    app.checkbox(key="show_rings").uncheck()
+    run(app)
+    assert rings_asked(app) == set()
 
 
 def test_a_good_upload_replaces_the_shipped_reports(app: AppTest) -> None:
@@ -308,13 +302,13 @@ def test_many_strikes_are_drawn_as_one_image(app: AppTest, monkeypatch: pytest.M
 def test_only_the_open_tab_is_built(app: AppTest) -> None:
     run(app)
     assert not app.get("vega_lite_chart")  # the timeline waits until its tab is opened
-    assert len(app.get("deck_gl_json_chart")) == 1
+    assert len(app.get("component_instance")) == 1
 
 
 def test_strike_table_tab_lists_the_nearest_first(app: AppTest) -> None:
     app.query_params["tab"] = "Strike table"
     run(app)
-    assert not app.get("deck_gl_json_chart")  # the map tab is closed: nothing of it is built
+    assert not app.get("component_instance")  # the map tab is closed: nothing of it is built
     table = next(d.value for d in app.dataframe if "nearest_km" in d.value.columns)
     assert len(table) == 5
     assert table["nearest_km"].is_monotonic_increasing
@@ -356,22 +350,3 @@ def test_evicted_static_layers_are_published_again(app: AppTest, layer_id: str) 
     again = served_file(layer(spec(run(app)), layer_id)["data"])
     assert again.is_file()
     assert json.loads(again.read_text(encoding="utf-8"))
-
-
-def test_the_benchmark_floor_sends_what_every_press_of_mapviz_sends(
-    app: AppTest, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """bench/floor_app.py is a floor only if a press of mapviz draws and counts all it does."""
-    monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", "3000")
-    floor = AppTest.from_file(str(ROOT / "bench" / "floor_app.py"), default_timeout=120)
-    app.query_params["view"] = "Ukraine theatre"  # as bench_slider.py opens mapviz
-    for at in (run(floor), run(app)):
-        at.slider(key="max_km").set_value(1200)
-    floor_spec, mapviz_spec = spec(run(floor)), spec(run(app))
-    assert floor_spec["initialViewState"] == mapviz_spec["initialViewState"]
-    for layer_id in ("range-bands", "min-rings", "max-rings"):
-        assert layer(floor_spec, layer_id) == layer(mapviz_spec, layer_id)
-    ring_labels = layer(floor_spec, "labels")["data"]
-    assert {label["t"] for label in ring_labels} == {"380 km", "1200 km"}
-    assert all(label in layer(mapviz_spec, "labels")["data"] for label in ring_labels)
-    assert floor.dataframe[0].value.equals(app.dataframe[0].value)

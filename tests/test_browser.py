@@ -16,13 +16,17 @@ from urllib.parse import quote
 
 import numpy as np
 import pytest
+from geographiclib.geodesic import Geodesic
 from hostile_corpus import write_over_upload_cap
+from map_reading import chains
 from PIL import Image
 
 from tools.browser import (
     close_app,
     launch_chromium,
-    map_canvas,
+    map_area,
+    map_frame,
+    map_tooltip,
     open_app,
     skip_without_chromium,
     slider_thumb,
@@ -40,6 +44,11 @@ HOSTILE = "<img src=x onerror=alert(1)>"
 VERMILLION = (213, 94, 0)  # max ring
 BLUE = (0, 114, 178)  # min ring
 HYPOTHETICAL_TEXT = (120, 40, 100)
+DEFAULT_SITES = {  # PLACES.md points of the default candidates, in their order
+    "Belgorod (city centre)": (36.58015, 50.61074),
+    "Kursk (city centre)": (36.18735, 51.73733),
+    "Voronezh (city centre)": (39.1843, 51.67204),
+}
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +66,7 @@ def browser() -> Iterator[Any]:
 
 
 def pixels(page: Any) -> Any:
-    image = Image.open(io.BytesIO(map_canvas(page).screenshot())).convert("RGB")
+    image = Image.open(io.BytesIO(map_area(page).screenshot())).convert("RGB")
     return np.array(image, dtype=np.int16)
 
 
@@ -75,6 +84,13 @@ def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
     close_app(page)
 
 
+def drawn_max_rings(page: Any) -> list[list[list[float]]]:
+    """The max rings the map has drawn: closed lines of its `max-rings` layer's segments."""
+    drawn = map_frame(page).locator("body")
+    script = "() => window.mapviz.over.props.layers.find(l => l.id === 'max-rings').props.data"
+    return chains(drawn.evaluate(script))
+
+
 def test_slider_key_press_moves_the_ring(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Ukraine+theatre")
     before = mask(pixels(page), VERMILLION)
@@ -88,14 +104,24 @@ def test_slider_key_press_moves_the_ring(server: str, browser: Any) -> None:
     after = mask(pixels(page), VERMILLION)
     moved = np.logical_xor(before, after).sum()
     assert moved > 500, moved
-    assert "max_km=1000" in page.url
+    # what is drawn: a closed ring of geodesic radius 1000 km around each launch point
+    rings = drawn_max_rings(page)
+    assert len(rings) == len(DEFAULT_SITES)
+    for ring, (lon, lat) in zip(rings, DEFAULT_SITES.values(), strict=True):
+        assert ring[0] == ring[-1]
+        for vertex in ring:
+            distance_km = Geodesic.WGS84.Inverse(lat, lon, vertex[1], vertex[0])["s12"] / 1000
+            assert abs(distance_km - 1000) < 0.002  # rounded to 1e-5 degree for display
+    assert "max_km=1000" in page.evaluate("location.href")
+    # the counts under the map follow, once the server has answered
+    assert page.get_by_text("inside 1000 km").count() == 1
     close_app(page)
 
 
 def test_shared_url_reopens_the_same_map(server: str, browser: Any) -> None:
     url = server + "/?min_km=200&max_km=600&view=Ukraine+theatre&sites=Kursk+%28city+centre%29"
     first = open_app(browser, url)
-    second = open_app(browser, first.url)  # what a person would paste into another browser
+    second = open_app(browser, first.evaluate("location.href"))  # pasted into another browser
     for page in (first, second):
         assert slider_thumb(page, "Min range (km)").input_value() == "200"
     a, b = mask(pixels(first), VERMILLION), mask(pixels(second), VERMILLION)
@@ -119,9 +145,9 @@ def test_tooltip_shows_hostile_text_as_text(server: str, browser: Any, tmp_path:
     csv.write_text(f'id,date,place,lat,lon\nh1,2024-01-02,"{HOSTILE}",50.4,36.8\n')
     page.locator("input[type=file]").set_input_files(str(csv))
     wait_for_quiet(page)
-    box = map_canvas(page).bounding_box()
+    box = map_area(page).bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    tooltip = page.locator("#deck-tooltip, .deck-tooltip").first
+    tooltip = map_tooltip(page)
     tooltip.wait_for(state="visible", timeout=20_000)
     assert HOSTILE in tooltip.inner_text()
     assert tooltip.locator("img").count() == 0
@@ -134,9 +160,9 @@ def test_hovering_a_range_band_says_how_far_it_is(server: str, browser: Any) -> 
     # between its 380 km and 800 km rings
     custom = quote("name=East point,lat=50.4,lon=43.8")
     page = open_app(browser, f"{server}/?view=Kharkiv&sites=&custom={custom}")
-    box = map_canvas(page).bounding_box()
+    box = map_area(page).bounding_box()
     page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    tooltip = page.locator("#deck-tooltip, .deck-tooltip").first
+    tooltip = map_tooltip(page)
     tooltip.wait_for(state="visible", timeout=20_000)
     assert tooltip.inner_text() == "East point: 380 to 800 km away (range band)"
     close_app(page)

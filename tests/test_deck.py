@@ -36,7 +36,6 @@ from mapviz.deck import (
     overlaps,
     place_name_records,
     place_names_layer,
-    ring_layers,
     screen_box,
     segments,
     site_dot_boxes,
@@ -46,10 +45,9 @@ from mapviz.deck import (
     strike_records,
     uncertainty_layer,
     uncertainty_records,
-    uncluttered,
 )
 from mapviz.geodesy import GEOD, LonLat, range_ring
-from mapviz.layers import rings_frame, sites_frame
+from mapviz.layers import sites_frame
 from mapviz.reference import LaunchSite, cities, deployments, reference_strikes
 
 
@@ -82,14 +80,11 @@ def test_strike_tooltips_are_plain_text_with_sources() -> None:
 def every_layer_deck(name: str = "x") -> str:
     """The JSON of a deck with every kind of layer, one launch point named `name`."""
     site = LaunchSite("x", name, LonLat(36.58, 50.61), 10.0)
-    rings = rings_frame((site,), 380, 800, tolerance_m=50.0)
-    ring_drawing, ring_labels = ring_layers(rings, envelopes=True)
-    labels = ring_labels + site_label_records(sites_frame((site,)), 5.0)
+    labels = site_label_records(sites_frame((site,)), 5.0)
     layers = [
         *basemap_layers(),
         place_names_layer("app/static/cache/places-x.json"),
         *deployment_layers("app/static/cache/deployments-x.json"),
-        *ring_drawing,
         *strike_layers("app/static/cache/strikes-x.json"),
         deployment_outline_layer("app/static/cache/outlines-x.json"),
         uncertainty_layer("app/static/cache/uncertainty-x.json"),
@@ -176,11 +171,8 @@ def test_lines_are_drawn_as_their_segments() -> None:
 
 def test_every_label_is_in_one_text_layer_with_its_own_colour_and_offset() -> None:
     site = LaunchSite("x", "<b>Point</b>", LonLat(36.58, 50.61), 10.0)
-    _, ring_labels = ring_layers(rings_frame((site,), 380, 800, tolerance_m=50.0), envelopes=False)
-    records = (
-        ring_labels
-        + site_label_records(sites_frame((site,)), 5.0)
-        + deployment_label_records(deployments(), 5.0)
+    records = site_label_records(sites_frame((site,)), 5.0) + deployment_label_records(
+        deployments(), 5.0
     )
     spec = json.loads(deck([label_layer(records)], VIEW_PRESETS["kharkiv"]).to_json())
     (text_layer,) = spec["layers"]
@@ -188,8 +180,6 @@ def test_every_label_is_in_one_text_layer_with_its_own_colour_and_offset() -> No
     assert text_layer["getColor"] == "@@=c"
     assert text_layer["getPixelOffset"] == "@@=o"
     by_text = {r["t"]: r for r in text_layer["data"]}
-    assert by_text["380 km"]["c"] == [0, 114, 178]  # min ring blue
-    assert by_text["800 km"]["c"] == [213, 94, 0]  # max ring vermillion
     assert by_text["<b>Point</b>"]["c"] == [0, 0, 0]  # a name from data stays plain text
     hypothetical = [r for r in text_layer["data"] if r["t"].startswith("HYPOTHETICAL")]
     assert len(hypothetical) == len(deployments())
@@ -327,25 +317,6 @@ def test_screen_boxes_match_deck_gl_pixels() -> None:
     assert 77 < voronezh[0] - kursk[0] < 79
 
 
-@pytest.mark.parametrize("view", list(VIEW_PRESETS))
-def test_ring_labels_never_pile_up(view: str) -> None:
-    zoom = VIEW_PRESETS[view].zoom
-    rings = rings_frame(DEFAULT_SITES, 380, 800, tolerance_m=50.0)
-    _, labels = ring_layers(rings, envelopes=False)
-    sites = sites_frame(DEFAULT_SITES)
-    taken = site_dot_boxes(sites, zoom) + label_boxes(site_label_records(sites, zoom), zoom)
-    kept = uncluttered(labels, zoom, taken)
-    boxes = label_boxes(kept, zoom)
-    for i, box in enumerate(boxes):
-        assert not overlaps(box, boxes[:i] + taken), kept[i]
-    assert kept[0]["t"] == "800 km"  # the max ring's label comes first
-    # every label left out would have covered one kept or a launch point's dot or name
-    for label, box in zip(labels, label_boxes(labels, zoom), strict=True):
-        assert label in kept or overlaps(box, boxes + taken)
-    if view == "world":  # three launch points a few pixels apart: one label of each radius at most
-        assert len(kept) < len(labels)
-
-
 def test_launch_point_names_keep_clear_of_place_names() -> None:
     zoom = VIEW_PRESETS["ukraine"].zoom
     names = place_name_records([*city_labels(cities()), *country_labels()], zoom)
@@ -424,40 +395,3 @@ def test_kharkiv_is_named_left_of_its_centre_from_the_ukraine_view_on() -> None:
         assert "Kharkiv" not in {
             r["t"] for r in place_name_records(labels, VIEW_PRESETS[view].zoom)
         }
-
-
-def assert_closed_ring(lines: list[list[float]], lon: float, lat: float, radius_km: float) -> None:
-    """`lines` are one closed chain of segments, every vertex at the geodesic radius."""
-    assert all(a[2:] == b[:2] for a, b in pairwise(lines))  # each starts where the last ended
-    assert lines[0][:2] == lines[-1][2:]
-    for segment in lines:
-        distance_m = GEOD.inv(lon, lat, segment[0], segment[1])[2]
-        assert abs(distance_m - radius_km * 1000) < 2.0  # rounded to 1e-5 degree
-
-
-def test_ring_lines_follow_their_rings_and_bands_say_what_they_are_on_hover() -> None:
-    site = LaunchSite("x", "Belgorod", LonLat(36.58, 50.61), 10.0)
-    drawing, _ = ring_layers(rings_frame((site,), 380, 800, tolerance_m=50.0), envelopes=True)
-    by_id = {layer.id: layer for layer in drawing}
-    assert list(by_id) == ["range-bands", "min-rings", "max-rings", "reach-envelopes"]
-    assert {r["tt"] for r in by_id["range-bands"].data} == {
-        "Belgorod: 380 to 800 km away (range band)"
-    }
-    assert_closed_ring(by_id["min-rings"].data, 36.58, 50.61, 380.0)
-    assert_closed_ring(by_id["max-rings"].data, 36.58, 50.61, 800.0)
-    # the envelopes: the max ring's dashes at 800 +- 10 km
-    reach = {round(GEOD.inv(36.58, 50.61, *r[:2])[2] / 1000) for r in by_id["reach-envelopes"].data}
-    assert reach == {790, 810}
-    no_min, _ = ring_layers(rings_frame((site,), 0, 800, tolerance_m=50.0), envelopes=False)
-    assert {r["tt"] for r in no_min[0].data} == {"Belgorod: 0 to 800 km away (range band)"}
-    assert [layer.id for layer in no_min] == ["range-bands", "max-rings"]
-
-
-@pytest.mark.parametrize(("lon", "lat"), [(178.0, 0.0), (-179.5, 65.0)])
-def test_a_ring_across_the_antimeridian_is_one_closed_line(lon: float, lat: float) -> None:
-    site = LaunchSite("x", "Edge", LonLat(lon, lat), 0.0)
-    drawing, _ = ring_layers(rings_frame((site,), 0, 800, tolerance_m=50.0), envelopes=False)
-    (lines,) = [layer.data for layer in drawing if layer.id == "max-rings"]
-    assert_closed_ring(lines, lon, lat, 800.0)
-    # no segment jumps across the map: longitudes run on past 180 (the map view repeats)
-    assert max(abs(s[2] - s[0]) for s in lines) < 1.0

@@ -1,8 +1,9 @@
-"""The map as a pydeck Deck: offline basemap, strikes, rings, launch points, hypothetical areas.
+"""The map's layers as a pydeck Deck spec: basemap, strikes, launch points, hypothetical areas.
 
-UI-free: builds the deck spec from layer frames; app.py renders it. Every layer has a fixed `id`.
-Tooltips use one text template (`{tt}`) filled with plain text prepared here, so text from data
-is never interpreted as HTML.
+UI-free: builds the deck spec from layer frames. The map component (`mapviz.mapcomponent`)
+converts it in the browser and draws the range rings, which follow the sliders, itself, with
+the colours, widths and label sizes defined here. Every layer has a fixed `id`. A record's
+tooltip is its `tt` field, plain text prepared here, shown as text (never parsed as HTML).
 
 One GPU pipeline per layer type: the layers of a type read the same accessors per record (or as
 one constant) alike and are alike pickable or not. The dot and polygon layers are pickable (every
@@ -57,11 +58,6 @@ ATTRIBUTION_COLOURS: Final[dict[str, tuple[int, int, int]]] = dict(
 MIN_RING_COLOUR: Final = BLUE
 MAX_RING_COLOUR: Final = VERMILLION
 BAND_FILL: Final = (*SKY, 45)
-RING_LINES: Final = {
-    "min_ring": ("min-rings", MIN_RING_COLOUR),
-    "max_ring": ("max-rings", MAX_RING_COLOUR),
-}
-"""Each kind of ring: its line layer's id and its colour (also its label's)."""
 HYPOTHETICAL_COLOUR: Final = PURPLE
 HYPOTHETICAL_TEXT_COLOUR: Final = (120, 40, 100)
 UNCERTAINTY_RGBA: Final = (*BLACK, 160)
@@ -422,70 +418,6 @@ def _lines(
         get_width=width_px,
         width_units=pdk.types.String("pixels"),
     )
-
-
-def ring_layers(
-    rings: gpd.GeoDataFrame, *, envelopes: bool
-) -> tuple[list[pdk.Layer], list[dict[str, Any]]]:
-    """Bands (filled), min and max rings (lines) and optional reach envelopes; ring labels.
-
-    Returns the layers and the rings' label records (for `label_layer`), max rings' first: where
-    labels crowd, `uncluttered` keeps the first. A band answers on hover with its site and both
-    radii; the rings are labelled with their radius on the map. One pass over the rings'
-    columns: this runs on every slider move.
-    """
-    bands: list[dict[str, Any]] = []
-    lines: dict[str, list[Segment]] = {kind: [] for kind in RING_LINES}
-    labels: dict[str, list[dict[str, Any]]] = {"max_ring": [], "min_ring": []}
-    reach: list[Segment] = []
-    min_km: dict[str, float] = {}  # a site's min ring comes before its band
-    for site, kind, radius_km, geometry in zip(
-        rings["site"].tolist(),
-        rings["kind"].tolist(),
-        rings["radius_km"].tolist(),
-        rings.geometry,
-        strict=True,
-    ):
-        polygons = _rings_of(geometry)
-        if kind == "band":
-            text = inert(f"{site}: {min_km.get(site, 0):g} to {radius_km:g} km away (range band)")
-            bands.extend({"polygon": polygon, "tt": text} for polygon in polygons)
-        elif kind in ("min_ring", "max_ring"):
-            if kind == "min_ring":
-                min_km[site] = radius_km
-            for polygon in polygons:
-                lines[kind] += segments(polygon[0])
-            top = max((xy for p in polygons for xy in p[0]), key=lambda xy: xy[1])
-            labels[kind].append(
-                {
-                    "p": [round(top[0], 4), round(top[1], 4)],
-                    "t": f"{radius_km:g} km",
-                    "c": list(RING_LINES[kind][1]),
-                    "o": list(RING_LABEL_OFFSET_PX),
-                }
-            )
-        elif envelopes:
-            for polygon in polygons:
-                reach += dashed_segments(polygon[0])
-    layers = [
-        pdk.Layer(
-            "PolygonLayer",
-            id="range-bands",
-            data=bands,
-            get_polygon="polygon",
-            get_fill_color=list(BAND_FILL),
-            stroked=False,
-            pickable=True,
-        ),
-        *(
-            _lines(layer_id, lines[kind], colour, RING_WIDTH_PX)
-            for kind, (layer_id, colour) in RING_LINES.items()
-            if lines[kind]
-        ),
-    ]
-    if envelopes:
-        layers.append(_lines("reach-envelopes", reach, MAX_RING_COLOUR, ENVELOPE_WIDTH_PX))
-    return layers, labels["max_ring"] + labels["min_ring"]
 
 
 def _dots(

@@ -1,0 +1,35 @@
+// Build the map component into src/mapviz/map_component/ (committed, so that running mapviz
+// needs no Node.js): `npm ci && npm run build` here, or `make frontend` at the top.
+//
+// The bundle's first line holds the SHA-256 of the sources it was built from;
+// tests/test_map_component.py checks it against the sources, so a change to them that was not
+// rebuilt fails the tests. loaders.gl names a CDN as the place to fetch its workers from; the
+// map loads no workers (it loads images and JSON only), and mapviz fetches nothing from outside
+// the machine, so that address is taken out of the bundle.
+import {createHash} from 'node:crypto';
+import {copyFileSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs';
+import {build} from 'esbuild';
+
+const OUT = '../src/mapviz/map_component';
+const SOURCES = ['package.json', 'package-lock.json', 'build.mjs', 'src/index.html', 'src/index.js',
+  'src/rings.js', 'src/ringdata.js'];
+
+export function sourcesHash() {
+  const hash = createHash('sha256');
+  for (const name of SOURCES) hash.update(`${name}\n`).update(readFileSync(name));
+  return hash.digest('hex');
+}
+
+mkdirSync(OUT, {recursive: true});
+const result = await build({
+  entryPoints: ['src/index.js'], bundle: true, minify: true, format: 'iife', target: 'es2020',
+  legalComments: 'none', write: false,
+});
+let code = result.outputFiles[0].text;
+const cdn = /https:\/\/unpkg\.com/g;
+console.log(`CDN addresses taken out: ${(code.match(cdn) || []).length}`);
+code = code.replace(cdn, '/no-cdn');
+if (/https?:\/\/(unpkg|cdn\.jsdelivr|registry\.)/.test(code)) throw new Error('outside address left');
+writeFileSync(`${OUT}/bundle.js`, `/* mapviz map component; sources sha256 ${sourcesHash()} */\n${code}`);
+copyFileSync('src/index.html', `${OUT}/index.html`);
+console.log(`bundle: ${code.length} bytes`);

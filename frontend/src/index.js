@@ -1,0 +1,193 @@
+// The map of mapviz as a Streamlit component (src/mapviz/mapcomponent.py sends its arguments).
+//
+// Two deck.gl canvases, one over the other, share one view:
+// - below, the layers that do not follow the range sliders (basemap, place names, strikes,
+//   launch points, hypothetical areas, labels), converted once from pydeck's JSON spec;
+// - above, on a transparent canvas, the range bands, min and max rings, reach envelopes and
+//   ring labels, computed here (rings.js) whenever a range slider moves.
+// The range sliders are part of the component: a press redraws the upper canvas at once, with
+// no round trip to the server; the new range then goes to the server (the component's value)
+// for the ring counts, the downloads and the link.
+//
+// Text from data is only ever shown as text: tooltips are deck.gl's text tooltips, labels are
+// drawn by the text layer, and nothing here sets innerHTML.
+
+import {Deck, MapView} from '@deck.gl/core';
+import * as Layers from '@deck.gl/layers';
+import {JSONConverter, JSONConfiguration} from '@deck.gl/json';
+import {rangeRing} from './rings.js';
+import {ringData} from './ringdata.js';
+
+const {LineLayer, PolygonLayer, TextLayer} = Layers;
+const converter = new JSONConverter({
+  configuration: new JSONConfiguration({classes: {...Layers, MapView}}),
+});
+const RING_CACHE_SIZE = 256;
+
+const post = (type, extra) =>
+  window.parent.postMessage({isStreamlitMessage: true, type, ...extra}, '*');
+
+let args = null;
+let specText = null;
+let viewKey = null;
+let ringsKey = null;
+let rangeSeq = null;
+let under = null;
+let over = null;
+const ringCache = new Map();
+const byId = (id) => document.getElementById(id);
+
+// --- rings -------------------------------------------------------------------------------
+
+function cachedRing(site, radiusKm, toleranceM) {
+  const key = `${site.lon},${site.lat},${radiusKm},${toleranceM}`;
+  let ring = ringCache.get(key);
+  if (!ring) {
+    ring = rangeRing(site.lon, site.lat, radiusKm, toleranceM);
+    if (ringCache.size >= RING_CACHE_SIZE) ringCache.delete(ringCache.keys().next().value);
+    ringCache.set(key, ring);
+  }
+  return ring;
+}
+
+// The layers that follow the sliders (ringdata.js), drawn as mapviz.deck draws its layers.
+function ringLayers(spec, minKm, maxKm) {
+  const {style} = spec;
+  const {bands, minLines, maxLines, reach, labels} = ringData(spec, minKm, maxKm, cachedRing);
+  const lines = (id, data, colour, width) => new LineLayer({
+    id, data, getSourcePosition: (d) => [d[0], d[1]], getTargetPosition: (d) => [d[2], d[3]],
+    getColor: colour, getWidth: width, widthUnits: 'pixels',
+  });
+  const layers = [
+    new PolygonLayer({id: 'range-bands', data: bands, getPolygon: (d) => d.polygon,
+      getFillColor: style.band_fill, stroked: false, pickable: true}),
+  ];
+  if (minLines.length) layers.push(lines('min-rings', minLines, style.min_colour, style.ring_width_px));
+  layers.push(lines('max-rings', maxLines, style.max_colour, style.ring_width_px));
+  if (spec.envelopes) {
+    layers.push(lines('reach-envelopes', reach, style.max_colour, style.envelope_width_px));
+  }
+  layers.push(new TextLayer({id: 'ring-labels', data: labels, getPosition: (d) => d.p,
+    getText: (d) => d.t, getColor: (d) => d.c, getPixelOffset: (d) => d.o,
+    getSize: style.label_size_px, fontFamily: style.label_font, fontWeight: 700,
+    characterSet: 'auto'}));
+  return layers;
+}
+
+// --- sliders ----------------------------------------------------------------------------
+
+function range() {
+  const minKm = Number(byId('min').value), maxKm = Number(byId('max').value);
+  return {minKm, maxKm, drawnMin: minKm < maxKm ? minKm : 0};
+}
+
+function showRange() {
+  const {minKm, maxKm} = range();
+  byId('min-value').textContent = `${minKm}`;
+  byId('max-value').textContent = `${maxKm}`;
+}
+
+function drawRings() {
+  const rings = args.rings;
+  if (!rings.show || !rings.sites.length) {
+    over.setProps({layers: []});
+    return;
+  }
+  const {drawnMin, maxKm} = range();
+  over.setProps({layers: ringLayers(rings, drawnMin, maxKm)});
+}
+
+function onSlide() {
+  showRange();
+  drawRings();
+  const {minKm, maxKm} = range();
+  post('streamlit:setComponentValue',
+    {value: {min_km: minKm, max_km: maxKm, seq: rangeSeq}, dataType: 'json'});
+}
+
+function setUpSliders(slider) {
+  for (const [id, low] of [['min', slider.min_low], ['max', slider.max_low]]) {
+    const input = byId(id);
+    input.min = low;
+    input.max = slider.high;
+    input.step = slider.step;
+    input.addEventListener('input', onSlide);
+  }
+  byId('min-help').textContent = slider.min_help;
+}
+
+// --- the two decks ----------------------------------------------------------------------
+
+const absolute = (value) => {
+  if (typeof value === 'string') return value.startsWith('app/static/') ? `/${value}` : value;
+  if (Array.isArray(value)) return value.map(absolute);
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolute(v)]));
+  }
+  return value;
+};
+
+// A hovered object's tooltip: what is on the lower canvas (a strike, a launch point, an area)
+// before the band it lies in.
+function tooltip({x, y, object}) {
+  const below = under.pickObject({x, y});
+  const picked = below && below.object && below.object.tt ? below.object : object;
+  return picked && picked.tt ? {text: String(picked.tt)} : null;
+}
+
+function createDecks(converted) {
+  const parent = byId('map');
+  const view = converted.initialViewState;
+  const views = [new MapView({repeat: true})];
+  const style = {position: 'absolute', left: 0, top: 0};
+  under = new Deck({parent, views, viewState: view, controller: false,
+    layers: converted.layers, style: {...style, pointerEvents: 'none'}});
+  over = new Deck({parent, views, initialViewState: view, controller: true, layers: [],
+    style, getTooltip: tooltip,
+    onViewStateChange: ({viewState}) => under.setProps({viewState})});
+  window.mapviz = {under, over};
+}
+
+function render(next) {
+  args = next;
+  document.documentElement.style.setProperty('--map-height', `${args.height}px`);
+  if (args.spec !== specText) {
+    specText = args.spec;
+    const converted = converter.convert(absolute(JSON.parse(specText)));
+    if (!under) {
+      setUpSliders(args.slider);
+      createDecks(converted);
+    } else {
+      under.setProps({layers: converted.layers});
+    }
+    if (args.view_key !== viewKey) {
+      viewKey = args.view_key;
+      under.setProps({viewState: converted.initialViewState});
+      over.setProps({initialViewState: converted.initialViewState});
+    }
+  }
+  let redraw = false;
+  if (args.range.seq !== rangeSeq) {  // a range set by the page (a preset, the link)
+    rangeSeq = args.range.seq;
+    byId('min').value = args.range.min_km;
+    byId('max').value = args.range.max_km;
+    showRange();
+    redraw = true;
+  }
+  const key = JSON.stringify(args.rings);
+  if (key !== ringsKey) {
+    ringsKey = key;
+    redraw = true;
+  }
+  if (redraw) drawRings();
+}
+
+window.addEventListener('message', (event) => {
+  if (event.data && event.data.type === 'streamlit:render') {
+    render(event.data.args);
+    post('streamlit:setFrameHeight', {height: document.body.scrollHeight});
+  }
+});
+// For the tests (tests/test_map_component.py): the rings as computed here, as plain data.
+window.mapvizRings = {rangeRing, ringData};
+post('streamlit:componentReady', {apiVersion: 1});

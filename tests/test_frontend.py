@@ -1,0 +1,30 @@
+"""The built map component (src/mapviz/map_component/) is the build of frontend/'s sources."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from mapviz.mapcomponent import FRONTEND_DIR, FRONTEND_SOURCES, MAP_COMPONENT_DIR
+
+
+def test_the_bundle_was_built_from_the_sources_in_the_repository() -> None:
+    # frontend/build.mjs writes the SHA-256 of its sources on the bundle's first line
+    digest = hashlib.sha256()
+    for name in FRONTEND_SOURCES:
+        digest.update(f"{name}\n".encode())
+        digest.update((FRONTEND_DIR / name).read_bytes())
+    first_line = (MAP_COMPONENT_DIR / "bundle.js").read_text(encoding="utf-8").split("\n", 1)[0]
+    assert first_line == f"/* mapviz map component; sources sha256 {digest.hexdigest()} */", (
+        "frontend/ changed since the bundle was built: run `make frontend`"
+    )
+    assert (MAP_COMPONENT_DIR / "index.html").read_bytes() == (
+        FRONTEND_DIR / "src" / "index.html"
+    ).read_bytes()
+
+
+def test_the_map_fetches_nothing_from_outside_the_machine() -> None:
+    for name in ("index.html", "bundle.js"):
+        text = (MAP_COMPONENT_DIR / name).read_text(encoding="utf-8")
+        assert not re.search(r"https?://(unpkg|cdn|[a-z.]*jsdelivr|fonts\.)", text), name
+        assert "<link" not in text
