@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -350,3 +351,22 @@ def test_evicted_static_layers_are_published_again(app: AppTest, layer_id: str) 
     again = served_file(layer(spec(run(app)), layer_id)["data"])
     assert again.is_file()
     assert json.loads(again.read_text(encoding="utf-8"))
+
+
+def test_the_map_converts_every_layer_type_the_page_sends(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the map's JSON converter knows only the layer classes frontend/src/index.js names
+    source = (ROOT / "frontend" / "src" / "index.js").read_text(encoding="utf-8")
+    classes = re.search(r"classes: \{([^}]*)\}", source)
+    assert classes is not None
+    known = set(re.findall(r"\w+", classes[1]))
+    sent = set()
+    for count in (None, "3000"):  # the shipped reports as points, then strikes as one image
+        if count is None:
+            monkeypatch.delenv("MAPVIZ_SYNTHETIC_STRIKES", raising=False)
+        else:
+            monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", count)
+        document = spec(run(AppTest.from_file(APP, default_timeout=120)))
+        sent |= {entry["@@type"] for entry in document["layers"]}
+        sent |= {entry["@@type"] for entry in document["views"]}
+    assert sent <= known, sent - known
+    assert {"BitmapLayer", "ScatterplotLayer", "TextLayer", "MapView"} <= sent

@@ -13,14 +13,18 @@
 // drawn by the text layer, and nothing here sets innerHTML.
 
 import {Deck, MapView} from '@deck.gl/core';
-import * as Layers from '@deck.gl/layers';
+import {
+  BitmapLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer,
+} from '@deck.gl/layers';
 import {JSONConverter, JSONConfiguration} from '@deck.gl/json';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
 
-const {LineLayer, PolygonLayer, TextLayer} = Layers;
+// The layer types mapviz.deck uses (tests/test_frontend.py checks that the spec uses no other).
 const converter = new JSONConverter({
-  configuration: new JSONConfiguration({classes: {...Layers, MapView}}),
+  configuration: new JSONConfiguration({
+    classes: {BitmapLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer, MapView},
+  }),
 });
 const RING_CACHE_SIZE = 256;
 
@@ -97,9 +101,14 @@ function drawRings() {
   over.setProps({layers: ringLayers(rings, drawnMin, maxKm)});
 }
 
+// While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
+// range goes to the server when it is set (each key press, the end of a drag).
 function onSlide() {
   showRange();
   drawRings();
+}
+
+function onSet() {
   const {minKm, maxKm} = range();
   post('streamlit:setComponentValue',
     {value: {min_km: minKm, max_km: maxKm, seq: rangeSeq}, dataType: 'json'});
@@ -112,6 +121,7 @@ function setUpSliders(slider) {
     input.max = slider.high;
     input.step = slider.step;
     input.addEventListener('input', onSlide);
+    input.addEventListener('change', onSet);
   }
   byId('min-help').textContent = slider.min_help;
 }
