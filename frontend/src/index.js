@@ -102,16 +102,22 @@ function drawRings() {
 }
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
-// range goes to the server when it is set (each key press, the end of a drag).
+// range goes to the server when it is set (each key press, the end of a drag), once the frame
+// with the new rings is on screen: deck.gl draws them in the next animation frame, which is
+// shown by the one after it. The page's rerun that follows (its messages, the counts table)
+// then does not hold up that frame.
 function onSlide() {
   showRange();
   drawRings();
 }
 
+const afterFrames = (count, callback) =>
+  requestAnimationFrame(() => (count > 1 ? afterFrames(count - 1, callback) : callback()));
+
 function onSet() {
   const {minKm, maxKm} = range();
-  post('streamlit:setComponentValue',
-    {value: {min_km: minKm, max_km: maxKm, seq: rangeSeq}, dataType: 'json'});
+  const value = {min_km: minKm, max_km: maxKm, seq: rangeSeq};
+  afterFrames(3, () => post('streamlit:setComponentValue', {value, dataType: 'json'}));
 }
 
 function setUpSliders(slider) {
