@@ -36,7 +36,7 @@ from tools.browser import (
 
 skip_without_chromium()
 
-from playwright.sync_api import sync_playwright  # noqa: E402 - after the skip
+from playwright.sync_api import expect, sync_playwright  # noqa: E402 - after the skip
 
 pytestmark = pytest.mark.browser
 CONFIG = Path(__file__).parents[1] / ".streamlit" / "config.toml"
@@ -115,6 +115,28 @@ def test_slider_key_press_moves_the_ring(server: str, browser: Any) -> None:
     assert "max_km=1000" in page.evaluate("location.href")
     # the counts under the map follow, once the server has answered
     assert page.get_by_text("inside 1000 km").count() == 1
+    close_app(page)
+
+
+def test_a_preset_sets_the_map_sliders_and_a_press_goes_on_from_there(
+    server: str, browser: Any
+) -> None:
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    page.locator("[data-testid=stSelectbox]").filter(has_text="Range preset").click()
+    page.get_by_role("option", name="KN-23: up to 600 km (US DIA)").click()
+    # a click is not an action wait_for_quiet waits on: wait for the map to take the range
+    expect(slider_thumb(page, "Max range (km)")).to_have_value("600", timeout=30_000)
+    wait_for_quiet(page)
+    assert slider_thumb(page, "Min range (km)").input_value() == "0"
+    for ring, (lon, lat) in zip(drawn_max_rings(page), DEFAULT_SITES.values(), strict=True):
+        distance_km = Geodesic.WGS84.Inverse(lat, lon, ring[0][1], ring[0][0])["s12"] / 1000
+        assert abs(distance_km - 600) < 0.002
+    slider_thumb(page, "Max range (km)").focus()
+    page.keyboard.press("ArrowLeft")
+    wait_for_quiet(page)
+    assert slider_thumb(page, "Max range (km)").input_value() == "590"
+    assert page.get_by_text("inside 590 km").count() == 1
+    assert "max_km=590" in page.evaluate("location.href")
     close_app(page)
 
 
