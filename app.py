@@ -413,15 +413,23 @@ def sidebar_layers() -> dict[str, bool]:
 # --- the map fragment: sliders, map, counts, downloads -----------------------------------------
 
 
+def range_from_link() -> Range:
+    """Return the range the link gives (`min_km`, `max_km`); a default where it gives none.
+
+    `url_notes` tells the person about values that cannot be used.
+    """
+
+    def km(key: str, default: int) -> int:
+        value = in_slider_range(key, _number(st.query_params.get(key, "")))
+        return default if value is None else value
+
+    return Range(km("min_km", SLIDERS.default_min), km("max_km", SLIDERS.default_max))
+
+
 def page_range() -> Range:
     """Return the range sliders' range: from the link when the session starts, then as set."""
     if "range" not in st.session_state:
-        from_link = {key: in_slider_range(key, _number(st.query_params.get(key, "")))
-                     for key in ("min_km", "max_km")}  # fmt: skip
-        st.session_state["range"] = Range(
-            from_link["min_km"] if from_link["min_km"] is not None else SLIDERS.default_min,
-            from_link["max_km"] if from_link["max_km"] is not None else SLIDERS.default_max,
-        )
+        st.session_state["range"] = range_from_link()
     range_: Range = st.session_state["range"]
     return range_
 

@@ -153,6 +153,16 @@ def test_shared_url_reopens_the_same_map(server: str, browser: Any) -> None:
     close_app(second)
 
 
+def test_the_map_draws_when_the_app_is_served_under_a_path(browser: Any) -> None:
+    # behind a proxy (README, server.baseUrlPath): the map finds its files under the path too
+    with streamlit_server(base_path="mapviz") as prefixed:
+        page = open_app(browser, prefixed.url + "/?view=Ukraine+theatre")
+        image = pixels(page)
+        assert mask(image, (236, 234, 226), 4).sum() > 10_000  # Natural Earth land
+        assert mask(image, VERMILLION).sum() > 300  # max rings
+        close_app(page)
+
+
 def test_tooltip_shows_hostile_text_as_text(server: str, browser: Any, tmp_path: Path) -> None:
     page = open_app(browser, server + "/?view=Kharkiv")
     dialogs: list[str] = []

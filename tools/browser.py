@@ -174,14 +174,20 @@ class Server:
 
 @contextlib.contextmanager
 def streamlit_server(
-    app: Path = ROOT / "app.py", env: Mapping[str, str] | None = None
+    app: Path = ROOT / "app.py",
+    env: Mapping[str, str] | None = None,
+    base_path: str = "",
 ) -> Iterator[Server]:
-    """Run `streamlit run app` on a free port; yield the server; stop it afterwards."""
+    """Run `streamlit run app` on a free port; yield the server; stop it afterwards.
+
+    `base_path`: serve the app under this path (`server.baseUrlPath`), as behind a proxy.
+    """
     port = free_port()
     command = [
         sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+        "--server.baseUrlPath", base_path,
     ]  # fmt: skip
     log = (ROOT / ".pytest_cache").joinpath(f"streamlit-{port}.log")
     log.parent.mkdir(exist_ok=True)
@@ -190,7 +196,7 @@ def streamlit_server(
             command, cwd=app.parent, env={**os.environ, **(env or {})}, stdout=out, stderr=out
         )
         try:
-            base = f"http://127.0.0.1:{port}"
+            base = f"http://127.0.0.1:{port}" + (f"/{base_path}" if base_path else "")
             _wait_healthy(base, process)
             yield Server(base, process.pid, log)
         finally:

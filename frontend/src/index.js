@@ -20,7 +20,7 @@ import {JSONConverter, JSONConfiguration} from '@deck.gl/json';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
 
-// The layer types mapviz.deck uses (tests/test_frontend.py checks that the spec uses no other).
+// The layer types mapviz.deck uses (a test in tests/test_app.py checks the page sends no other).
 const converter = new JSONConverter({
   configuration: new JSONConfiguration({
     classes: {BitmapLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer, MapView},
@@ -134,8 +134,13 @@ function setUpSliders(slider) {
 
 // --- the two decks ----------------------------------------------------------------------
 
+// The spec's static files ("app/static/...") are relative to the app's page; this page is two
+// levels below it (component/<name>/index.html), whatever path the app is served under.
+const APP_ROOT = new URL('../../', window.location.href);
 const absolute = (value) => {
-  if (typeof value === 'string') return value.startsWith('app/static/') ? `/${value}` : value;
+  if (typeof value === 'string') {
+    return value.startsWith('app/static/') ? new URL(value, APP_ROOT).href : value;
+  }
   if (Array.isArray(value)) return value.map(absolute);
   if (value && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, absolute(v)]));
@@ -199,6 +204,7 @@ function render(next) {
 }
 
 window.addEventListener('message', (event) => {
+  if (event.source !== window.parent) return;  // only the page that holds the map sends to it
   if (event.data && event.data.type === 'streamlit:render') {
     render(event.data.args);
     post('streamlit:setFrameHeight', {height: document.body.scrollHeight});
