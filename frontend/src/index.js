@@ -66,7 +66,9 @@ function ringLayers(spec, minKm, maxKm) {
     new PolygonLayer({id: 'range-bands', data: bands, getPolygon: (d) => d.polygon,
       getFillColor: style.band_fill, stroked: false, pickable: true}),
   ];
-  if (minLines.length) layers.push(lines('min-rings', minLines, style.min_colour, style.ring_width_px));
+  if (minLines.length) {
+    layers.push(lines('min-rings', minLines, style.min_colour, style.ring_width_px));
+  }
   layers.push(lines('max-rings', maxLines, style.max_colour, style.ring_width_px));
   if (spec.envelopes) {
     layers.push(lines('reach-envelopes', reach, style.max_colour, style.envelope_width_px));
@@ -86,9 +88,12 @@ function range() {
 }
 
 function showRange() {
-  const {minKm, maxKm} = range();
-  byId('min-value').textContent = `${minKm}`;
-  byId('max-value').textContent = `${maxKm}`;
+  for (const id of ['min', 'max']) {
+    const input = byId(id);
+    byId(`${id}-value`).textContent = input.value;
+    const filled = (100 * (input.value - input.min)) / (input.max - input.min || 1);
+    input.style.setProperty('--filled', `${filled}%`);
+  }
 }
 
 function drawRings() {
@@ -166,7 +171,7 @@ function createDecks(converted) {
   over = new Deck({parent, views, initialViewState: view, controller: true, layers: [],
     style, getTooltip: tooltip,
     onViewStateChange: ({viewState}) => under.setProps({viewState})});
-  window.mapviz = {under, over};
+  window.mapviz = {under, over};  // for the browser tests: the layers as drawn
 }
 
 function render(next) {
