@@ -2,7 +2,7 @@
 // needs no Node.js): `npm ci && npm run build` here, or `make frontend` at the top.
 //
 // The bundle's first line holds the SHA-256 of the sources it was built from;
-// tests/test_map_component.py checks it against the sources, so a change to them that was not
+// tests/test_frontend.py checks it against the sources, so a change to them that was not
 // rebuilt fails the tests. loaders.gl names a CDN as the place to fetch its workers from; the
 // map loads no workers (it loads images and JSON only), and mapviz fetches nothing from outside
 // the machine, so that address is taken out of the bundle.

@@ -57,7 +57,7 @@ CUSTOM = {"Test point": (37.1, 50.3)}
 def rings_asked(at: AppTest) -> set[tuple[str, float]]:
     """The rings the page asks the map to draw: (site, radius km) for the sliders' range.
 
-    The map computes them in the browser (tests/test_map_component.py checks them against
+    The map computes them in the browser (tests/test_browser_rings.py checks them against
     mapviz.geodesy); here: around which points, of which radii, to which tolerance.
     """
     args = map_args(at)

@@ -215,6 +215,6 @@ window.addEventListener('message', (event) => {
     post('streamlit:setFrameHeight', {height: document.body.scrollHeight});
   }
 });
-// For the tests (tests/test_map_component.py): the rings as computed here, as plain data.
+// For the tests (tests/test_browser_rings.py): the rings as computed here, as plain data.
 window.mapvizRings = {rangeRing, ringData};
 post('streamlit:componentReady', {apiVersion: 1});

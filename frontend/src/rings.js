@@ -6,7 +6,7 @@
 // every edge midpoint is checked against the true circle with a geodesic inverse and the edges
 // too far from it are halved until all are within the tolerance. Longitudes are continuous
 // around the centre (display form); a ring that encloses a pole is closed along the pole's
-// latitude and spans 360 degrees of longitude. tests/test_map_component.py checks these rings
+// latitude and spans 360 degrees of longitude. tests/test_browser_rings.py checks these rings
 // against mapviz.geodesy in Chromium.
 
 import {Geodesic} from 'geographiclib-geodesic';

@@ -13,6 +13,7 @@ preset) and says so with a new `Range.seq`; the component reports presses as its
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -81,7 +82,7 @@ def in_slider_range(key: str, value: object) -> int | None:
     A slider takes whole multiples of its step within its range.
     """
     low = SLIDERS.min_low if key == "min_km" else SLIDERS.max_low
-    if isinstance(value, bool) or not isinstance(value, int | float):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
         return None
     if value != int(value) or not low <= value <= SLIDERS.high or value % SLIDERS.step:
         return None
@@ -105,7 +106,7 @@ def pressed_range(value: object, current: Range) -> Range | None:
 
 
 def ring_style() -> dict[str, Any]:
-    """Return the rings' colours, widths, labels and dashes (as `mapviz.deck.ring_layers`)."""
+    """Return the rings' colours, widths, label sizes and dashes, from `mapviz.deck`."""
     return {
         "band_fill": list(BAND_FILL),
         "min_colour": list(MIN_RING_COLOUR),
