@@ -434,17 +434,23 @@ def page_range() -> Range:
     return range_
 
 
-def set_range(range_: Range) -> None:
-    """Keep `range_` as the page's range, and in the link (where it is not the default)."""
+def set_range(range_: Range, *, in_link: bool = True) -> None:
+    """Keep `range_` as the page's range and, with `in_link`, in the link (where not default).
+
+    A slider press is put in the link by the map itself, in place, as Streamlit's URL-bound
+    widgets do: written here, each press would add a history entry (Streamlit pushes the
+    address it is sent), and a reply to an earlier press could overwrite a later one.
+    """
     st.session_state["range"] = range_
-    for key, value, default in (
-        ("min_km", range_.min_km, SLIDERS.default_min),
-        ("max_km", range_.max_km, SLIDERS.default_max),
-    ):
-        if value != default:
-            st.query_params[key] = str(value)
-        elif key in st.query_params:
-            del st.query_params[key]
+    if not in_link:
+        return
+    values = {"min_km": range_.min_km, "max_km": range_.max_km}
+    defaults = {"min_km": SLIDERS.default_min, "max_km": SLIDERS.default_max}
+    changed = {key: str(km) for key, km in values.items() if km != defaults[key]}
+    if changed:
+        st.query_params.update(changed)  # one message: one history entry
+    for key in (values.keys() - changed.keys()) & st.query_params.keys():
+        del st.query_params[key]
 
 
 def apply_preset() -> None:
@@ -482,7 +488,7 @@ def slider_range() -> tuple[float, float]:
     range_ = page_range()
     pressed = pressed_range(st.session_state.get(MAP_KEY), range_)
     if pressed is not None:
-        set_range(pressed)
+        set_range(pressed, in_link=False)  # the map has put it in the link
         range_ = pressed
     if range_.min_km >= range_.max_km:
         st.warning(

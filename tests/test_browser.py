@@ -96,11 +96,13 @@ def test_slider_key_press_moves_the_ring(server: str, browser: Any) -> None:
     before = mask(pixels(page), VERMILLION)
     slider = slider_thumb(page, "Max range (km)")
     assert slider.input_value() == "800"
+    history = page.evaluate("history.length")
     slider.focus()
     for _ in range(20):
         page.keyboard.press("ArrowRight")
     wait_for_quiet(page)
     assert slider.input_value() == "1000"
+    assert page.evaluate("history.length") == history  # the link is kept in place, as Back expects
     after = mask(pixels(page), VERMILLION)
     moved = np.logical_xor(before, after).sum()
     assert moved > 500, moved

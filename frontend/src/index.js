@@ -119,10 +119,34 @@ function onSlide() {
 const afterFrames = (count, callback) =>
   requestAnimationFrame(() => (count > 1 ? afterFrames(count - 1, callback) : callback()));
 
+// The link follows the sliders as Streamlit's own URL-bound widgets do: in place, without a
+// history entry per press. The server then sets the same parameters (the link stays right if
+// this cannot be done), and Streamlit, finding the address already as it asks, adds no entry.
+function keepInLink(minKm, maxKm) {
+  const {default_min: defaultMin, default_max: defaultMax} = args.slider;
+  try {
+    const page = window.parent;
+    const url = new URL(page.location.href);
+    const wanted = [['min_km', minKm, defaultMin], ['max_km', maxKm, defaultMax]];
+    for (const [key, km, fallback] of wanted) {
+      if (km === fallback) url.searchParams.delete(key);
+      else url.searchParams.set(key, String(km));
+    }
+    if (url.href !== page.location.href) {
+      page.history.replaceState(page.history.state, '', url.href);
+    }
+  } catch (error) {
+    // a page of another origin: the server's update of the link stands
+  }
+}
+
 function onSet() {
   const {minKm, maxKm} = range();
   const value = {min_km: minKm, max_km: maxKm, seq: rangeSeq};
-  afterFrames(3, () => post('streamlit:setComponentValue', {value, dataType: 'json'}));
+  afterFrames(3, () => {
+    keepInLink(minKm, maxKm);
+    post('streamlit:setComponentValue', {value, dataType: 'json'});
+  });
 }
 
 function setUpSliders(slider) {

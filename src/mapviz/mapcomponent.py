@@ -170,6 +170,8 @@ def map_args(
             "max_low": SLIDERS.max_low,
             "high": SLIDERS.high,
             "step": SLIDERS.step,
+            "default_min": SLIDERS.default_min,
+            "default_max": SLIDERS.default_max,
             "min_help": SLIDERS.min_help,
         },
         "height": height_px,
