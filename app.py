@@ -479,8 +479,11 @@ def preset_chooser() -> None:
         placeholder="Choose a published figure to set the sliders",
     )
     chosen = {p.id: p for p in presets}.get(st.session_state.get("preset") or "")
+    # One element whether or not a preset is chosen: an element appearing above the map would
+    # move it in the page, and Streamlit would load the map afresh.
+    citations = st.empty()
     if chosen is not None:
-        st.caption(f"Min: {chosen.min_source}  \nMax: {chosen.max_source}")
+        citations.caption(f"Min: {chosen.min_source}  \nMax: {chosen.max_source}")
 
 
 def slider_range() -> tuple[float, float]:
@@ -490,8 +493,9 @@ def slider_range() -> tuple[float, float]:
     if pressed is not None:
         set_range(pressed, in_link=False)  # the map has put it in the link
         range_ = pressed
+    note = st.empty()  # always one element above the map, so that the map stays loaded
     if range_.min_km >= range_.max_km:
-        st.warning(
+        note.warning(
             f"Min range ({range_.min_km} km) is not below max range ({range_.max_km} km): only "
             "the max ring is drawn."
         )

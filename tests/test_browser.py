@@ -120,10 +120,9 @@ def test_slider_key_press_moves_the_ring(server: str, browser: Any) -> None:
     close_app(page)
 
 
-def test_a_preset_sets_the_map_sliders_and_a_press_goes_on_from_there(
-    server: str, browser: Any
-) -> None:
+def test_a_preset_sets_the_map_sliders_and_the_map_stays_loaded(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Ukraine+theatre")
+    map_frame(page).locator("body").evaluate("() => { window.loadedOnce = true; }")
     page.locator("[data-testid=stSelectbox]").filter(has_text="Range preset").click()
     page.get_by_role("option", name="KN-23: up to 600 km (US DIA)").click()
     # a click is not an action wait_for_quiet waits on: wait for the map to take the range
@@ -139,6 +138,12 @@ def test_a_preset_sets_the_map_sliders_and_a_press_goes_on_from_there(
     assert slider_thumb(page, "Max range (km)").input_value() == "590"
     assert page.get_by_text("inside 590 km").count() == 1
     assert "max_km=590" in page.evaluate("location.href")
+    # min not below max: the page warns, and the map stays loaded (not set up afresh)
+    slider_thumb(page, "Min range (km)").focus()
+    page.keyboard.press("End")
+    wait_for_quiet(page)
+    assert page.get_by_text("is not below max range").count() == 1
+    assert map_frame(page).locator("body").evaluate("() => window.loadedOnce") is True
     close_app(page)
 
 

@@ -297,13 +297,13 @@ def map_frame(page: Any) -> Any:
     return page.frame_locator(MAP_FRAME)
 
 
-def slider_thumb(page: Any, label: str) -> Any:
+def slider_thumb(page: Any, label: str, *, in_map: bool = True) -> Any:
     """Return the range input of the slider labelled `label` (focus it to press keys on it).
 
-    mapviz's range sliders are in its map; in other apps (the benchmarks' baseline) the slider
-    is Streamlit's.
+    mapviz's range sliders are in its map (`in_map`); other apps' (the benchmarks' baseline) are
+    Streamlit's.
     """
-    if page.locator(MAP_FRAME).count():
+    if in_map:
         return map_frame(page).get_by_label(label)
     widget = page.locator("[data-testid=stSlider]").filter(has_text=label)
     return widget.locator("input[type=range]")
