@@ -858,8 +858,11 @@ def main() -> None:
         bind="query-params",
     )
     st.sidebar.caption(f"mapviz {__version__}. {HYPOTHETICAL_DISCLAIMER}")
-    if problems:
-        problems_table(problems)  # above the tabs: seen whichever tab is open
+    # Above the tabs, seen whichever tab is open; one container either way, so that the map
+    # below does not move (and load afresh) when an upload's problems appear.
+    with st.container():
+        if problems:
+            problems_table(problems)
     st.caption(f"{len(selection.shown()):,} strike reports match the filters.")
     # Only the open tab runs and is drawn: the map page stays light (first paint, slider) and
     # the table and chart are built when asked for. The open tab is part of the link.

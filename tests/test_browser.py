@@ -209,9 +209,13 @@ def test_hovering_a_range_band_says_how_far_it_is(server: str, browser: Any) -> 
 
 def test_bad_upload_shows_its_error_and_the_map_stays(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Kharkiv")
+    map_frame(page).locator("body").evaluate("() => { window.loadedOnce = true; }")
     data = Path(__file__).parent / "data" / "bad_rows.csv"
     page.locator("input[type=file]").set_input_files(str(data))
     wait_for_quiet(page)
+    # the problems appear above the tabs, and the map below them stays loaded
+    page.get_by_text("8 rows of your file were not used").wait_for(timeout=20_000)
+    assert map_frame(page).locator("body").evaluate("() => window.loadedOnce") is True
     page.get_by_role("tab", name="Strike table").click()
     page.get_by_text("8 rows of your file were not used").wait_for(timeout=20_000)
     page.get_by_role("tab", name="Map").click()
