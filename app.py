@@ -486,8 +486,8 @@ def preset_chooser() -> None:
         citations.caption(f"Min: {chosen.min_source}  \nMax: {chosen.max_source}")
 
 
-def slider_range() -> tuple[float, float]:
-    """Take a press of the map's range sliders into the page; return (min_km, max_km) to draw."""
+def slider_range() -> Range:
+    """Take a press of the map's range sliders into the page; return the page's range."""
     range_ = page_range()
     pressed = pressed_range(st.session_state.get(MAP_KEY), range_)
     if pressed is not None:
@@ -499,7 +499,7 @@ def slider_range() -> tuple[float, float]:
             f"Min range ({range_.min_km} km) is not below max range ({range_.max_km} km): only "
             "the max ring is drawn."
         )
-    return range_.drawn()
+    return range_
 
 
 def legend(*, envelopes: bool) -> None:
@@ -577,7 +577,8 @@ def map_fragment(
     part of the page, for the counts. The parameters it draws with are left in `current` (this
     session's dict) for the download buttons.
     """
-    min_km, max_km = slider_range()
+    range_ = slider_range()
+    min_km, max_km = range_.drawn()
     params = Params(min_km=min_km, max_km=max_km, sites=sites, filters=selection.filters)
     current["params"] = params
     zoom = VIEW_PRESETS[view_key].zoom
@@ -625,7 +626,7 @@ def map_fragment(
         static_spec(layers, view_key),
         view_key=view_key,
         rings=rings,
-        range_=page_range(),
+        range_=range_,
         height_px=MAP_HEIGHT_PX,
     )
     MAP(**args, key=MAP_KEY, default=None)

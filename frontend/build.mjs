@@ -8,12 +8,13 @@
 // the machine, so that address is taken out of the bundle, and the build stops if the bundle
 // names any other host than those of NAMED_HOSTS.
 import {createHash} from 'node:crypto';
-import {copyFileSync, readFileSync, writeFileSync, mkdirSync} from 'node:fs';
+import {copyFileSync, readFileSync, readdirSync, writeFileSync, mkdirSync} from 'node:fs';
 import {build} from 'esbuild';
 
 const OUT = '../src/mapviz/map_component';
-const SOURCES = ['package.json', 'package-lock.json', 'build.mjs', 'src/index.html', 'src/index.js',
-  'src/rings.js', 'src/ringdata.js'];
+// Every file of src/ counts, so that a new one cannot be left out of the hash.
+const SOURCES = ['package.json', 'package-lock.json', 'build.mjs',
+  ...readdirSync('src').sort().map((name) => `src/${name}`)];
 
 export function sourcesHash() {
   const hash = createHash('sha256');

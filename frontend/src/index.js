@@ -187,8 +187,7 @@ function tooltip({x, y, object}) {
 
 function createDecks(converted) {
   const parent = byId('map');
-  const view = converted.initialViewState;
-  const views = [new MapView({repeat: true})];
+  const {initialViewState: view, views} = converted;  // mapviz.deck.deck's view, for both
   const style = {position: 'absolute', left: 0, top: 0};
   under = new Deck({parent, views, viewState: view, controller: false,
     layers: converted.layers, style: {...style, pointerEvents: 'none'}});

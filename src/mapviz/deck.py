@@ -814,10 +814,11 @@ class CompactDeck(pdk.Deck):  # type: ignore[misc]
 
 
 def deck(layers: list[pdk.Layer], view: ViewPreset) -> pdk.Deck:
-    """Return the Deck: no map provider (offline), a text tooltip, the chosen initial view.
+    """Return the Deck: no map provider (offline), the chosen initial view.
 
     The map view repeats the world east and west at low zoom, so every layer (the basemap
-    image too) also shows across the antimeridian.
+    image too) also shows across the antimeridian; the map draws its rings in the same view.
+    Tooltips are each record's `tt`, which the map shows as text.
     """
     return CompactDeck(
         layers=layers,
@@ -826,5 +827,4 @@ def deck(layers: list[pdk.Layer], view: ViewPreset) -> pdk.Deck:
         initial_view_state=pdk.ViewState(
             longitude=view.lon, latitude=view.lat, zoom=view.zoom, min_zoom=0, max_zoom=14
         ),
-        tooltip={"text": "{tt}"},
     )

@@ -34,12 +34,11 @@ def rings_frame(
     max_km: float,
     *,
     tolerance_m: float,
-    envelopes: bool = True,
 ) -> gpd.GeoDataFrame:
     """Return the rings layer: per site the min ring, max ring, band and reach envelopes.
 
     Rings are cached per (centre, radius, tolerance), so moving one slider recomputes only the
-    ring whose radius changed. `envelopes=False` leaves the reach envelopes out.
+    ring whose radius changed.
     """
     rows: list[dict[str, object]] = []
     for site in sites:
@@ -54,7 +53,7 @@ def rings_frame(
             band = outer
         rows.append({**base, "kind": "max_ring", "radius_km": max_km, "geometry": outer})
         rows.append({**base, "kind": "band", "radius_km": max_km, "geometry": band})
-        if envelopes and site.uncertainty_km > 0:
+        if site.uncertainty_km > 0:
             some_km, all_km = reach_radii_km(max_km, site.uncertainty_km)
             rows.append(
                 {

@@ -39,12 +39,6 @@ from mapviz.reference import LaunchSite
 
 MAP_COMPONENT_DIR: Final = Path(__file__).parent / "map_component"
 """The built component (index.html, bundle.js): `make frontend` rebuilds it from frontend/."""
-FRONTEND_DIR: Final = Path(__file__).resolve().parents[2] / "frontend"
-FRONTEND_SOURCES: Final = (
-    "package.json", "package-lock.json", "build.mjs", "src/index.html", "src/index.js",
-    "src/rings.js", "src/ringdata.js",
-)  # fmt: skip
-"""The files whose SHA-256 the bundle's first line records (frontend/build.mjs)."""
 
 
 @dataclass(frozen=True)
