@@ -87,7 +87,7 @@ def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
 def drawn_max_rings(page: Any) -> list[list[list[float]]]:
     """The max rings the map has drawn: closed lines of its `max-rings` layer's segments."""
     drawn = map_frame(page).locator("body")
-    script = "() => window.mapviz.over.props.layers.find(l => l.id === 'max-rings').props.data"
+    script = "() => window.mapviz.deck.props.layers.find(l => l.id === 'max-rings').props.data"
     return chains(drawn.evaluate(script))
 
 
@@ -207,6 +207,24 @@ def test_hovering_a_range_band_says_how_far_it_is(server: str, browser: Any) -> 
     close_app(page)
 
 
+def test_a_strike_inside_a_band_shows_its_own_tooltip(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    custom = quote("name=East point,lat=50.4,lon=43.8")  # as above: the centre is in its band
+    page = open_app(browser, f"{server}/?view=Kharkiv&sites=&custom={custom}")
+    csv = tmp_path / "one.csv"
+    csv.write_text("id,date,place,lat,lon\ns1,2024-01-02,Centre strike,50.4,36.8\n")
+    page.locator("input[type=file]").set_input_files(str(csv))
+    wait_for_quiet(page)
+    box = map_area(page).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = map_tooltip(page)
+    tooltip.wait_for(state="visible", timeout=20_000)
+    assert "Centre strike" in tooltip.inner_text()
+    assert "range band" not in tooltip.inner_text()
+    close_app(page)
+
+
 def test_bad_upload_shows_its_error_and_the_map_stays(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Kharkiv")
     map_frame(page).locator("body").evaluate("() => { window.loadedOnce = true; }")
@@ -268,6 +286,27 @@ def test_no_request_leaves_the_machine(server: str, browser: Any) -> None:
         on_request=lambda request: hosts.add(request.url.split("/")[2]),
     )
     assert hosts == {server.split("/")[2]}, hosts
+    close_app(page)
+
+
+def test_the_map_fetches_the_basemap_images_its_view_shows(server: str, browser: Any) -> None:
+    fetched: list[str] = []
+
+    def on_request(request: Any) -> None:
+        if "/basemap/" in request.url:
+            fetched.append(request.url.rsplit("/", 1)[1])
+
+    page = open_app(browser, server + "/?view=Ukraine+theatre", on_request=on_request)
+    assert fetched == ["basemap_theatre.png"]  # the view (7-61E, 41-57N) lies inside it
+    assert mask(pixels(page), (236, 234, 226), 4).sum() > 10_000  # and it is drawn: land
+    box = map_area(page).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    for _ in range(6):  # zoom out until the view reaches past 110E
+        page.mouse.wheel(0, 400)
+        page.wait_for_timeout(200)
+    page.wait_for_function("() => performance.now() - window.__lastDraw > 500", polling=100)
+    assert "basemap_indo_pacific.png" in fetched, fetched
+    assert len(fetched) == len(set(fetched))  # each image fetched once
     close_app(page)
 
 

@@ -1,18 +1,22 @@
 // The map of mapviz as a Streamlit component (src/mapviz/mapcomponent.py sends its arguments).
 //
-// Two deck.gl canvases, one over the other, share one view:
-// - below, the layers that do not follow the range sliders (basemap, place names, strikes,
-//   launch points, hypothetical areas, labels), converted once from pydeck's JSON spec;
-// - above, on a transparent canvas, the range bands, min and max rings, reach envelopes and
-//   ring labels, computed here (rings.js) whenever a range slider moves.
-// The range sliders are part of the component: a press redraws the upper canvas at once, with
-// no round trip to the server; the new range then goes to the server (the component's value)
-// for the ring counts, the downloads and the link.
+// One deck.gl canvas draws, from bottom to top:
+// - the layers that do not follow the range sliders (basemap, place names, strikes, launch
+//   points, hypothetical areas, labels), converted once from pydeck's JSON spec;
+// - the range bands, min and max rings, reach envelopes and ring labels, computed here
+//   (rings.js) whenever a range slider moves.
+// The range sliders are part of the component: a press redraws the map at once, with no round
+// trip to the server; the new range then goes to the server (the component's value) for the
+// ring counts, the downloads and the link. One canvas, not one for the static layers and one
+// for the rings: each WebGL context builds its own GPU pipelines, which under software WebGL
+// cost about a second of the first paint, more than a press saves (docs/BENCHMARKS.md).
+// An image layer (the basemap's pieces, the strikes as one image) fetches its image only once
+// the view first shows its bounds.
 //
 // Text from data is only ever shown as text: tooltips are deck.gl's text tooltips, labels are
 // drawn by the text layer, and nothing here sets innerHTML.
 
-import {Deck, MapView} from '@deck.gl/core';
+import {Deck, MapView, WebMercatorViewport} from '@deck.gl/core';
 import {
   BitmapLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer,
 } from '@deck.gl/layers';
@@ -36,8 +40,11 @@ let specText = null;
 let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
-let under = null;
-let over = null;
+let deck = null;
+let staticLayers = [];  // converted from the spec
+let ringLayersNow = [];
+let viewState = null;  // the view as last shown
+const imagesInView = new Set();  // ids of the image layers whose bounds the view has shown
 const ringCache = new Map();
 const byId = (id) => document.getElementById(id);
 
@@ -98,12 +105,9 @@ function showRange() {
 
 function drawRings() {
   const rings = args.rings;
-  if (!rings.show || !rings.sites.length) {
-    over.setProps({layers: []});
-    return;
-  }
   const {drawnMin, maxKm} = range();
-  over.setProps({layers: ringLayers(rings, drawnMin, maxKm)});
+  ringLayersNow = rings.show && rings.sites.length ? ringLayers(rings, drawnMin, maxKm) : [];
+  showLayers();
 }
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
@@ -161,7 +165,7 @@ function setUpSliders(slider) {
   byId('min-help').textContent = slider.min_help;
 }
 
-// --- the two decks ----------------------------------------------------------------------
+// --- the deck ---------------------------------------------------------------------------
 
 // The spec's static files ("app/static/...") are relative to the app's page; this page is two
 // levels below it (component/<name>/index.html), whatever path the app is served under.
@@ -177,58 +181,106 @@ const absolute = (value) => {
   return value;
 };
 
-// A hovered object's tooltip: what is on the lower canvas (a strike, a launch point, an area)
-// before the band it lies in.
-function tooltip({x, y, object}) {
-  const below = under.pickObject({x, y});
-  const picked = below && below.object && below.object.tt ? below.object : object;
+// Whether lon/lat boxes [west, south, east, north] overlap; the view's box may reach past the
+// antimeridian (the map view repeats the world), an image's does not.
+function overlaps(image, view) {
+  if (image[1] > view[3] || image[3] < view[1]) return false;
+  if (view[2] - view[0] >= 360) return true;
+  return [-360, 0, 360].some((shift) => image[0] + shift <= view[2] && image[2] + shift >= view[0]);
+}
+
+// Marks the image layers the view now shows; returns whether there were any new ones.
+function markImagesInView() {
+  const element = byId('map');
+  const viewport = new WebMercatorViewport({
+    ...viewState, width: element.clientWidth || 1, height: element.clientHeight || 1,
+  });
+  const box = viewport.getBounds();
+  let added = false;
+  for (const layer of staticLayers) {
+    if (layer instanceof BitmapLayer && !imagesInView.has(layer.id)
+        && overlaps(layer.props.bounds, box)) {
+      imagesInView.add(layer.id);
+      added = true;
+    }
+  }
+  return added;
+}
+
+// An image layer out of view so far is drawn without its image, so nothing is fetched for it.
+function showLayers() {
+  const shown = staticLayers.map((layer) => (
+    layer instanceof BitmapLayer && !imagesInView.has(layer.id) ? layer.clone({image: null}) : layer));
+  deck.setProps({layers: [...shown, ...ringLayersNow]});
+}
+
+function onViewStateChange({viewState: next}) {
+  viewState = next;
+  if (markImagesInView()) showLayers();
+}
+
+// A hovered object's tooltip: a strike, a launch point or an area before the band it lies in.
+function tooltip({x, y, object, layer}) {
+  let picked = object;
+  if (layer && ringLayersNow.includes(layer)) {
+    const below = deck.pickObject({x, y, layerIds: staticLayers.map((l) => l.id)});
+    if (below && below.object && below.object.tt) picked = below.object;
+  }
   return picked && picked.tt ? {text: String(picked.tt)} : null;
 }
 
-function createDecks(converted) {
-  const parent = byId('map');
-  const {initialViewState: view, views} = converted;  // mapviz.deck.deck's view, for both
-  const style = {position: 'absolute', left: 0, top: 0};
-  under = new Deck({parent, views, viewState: view, controller: false,
-    layers: converted.layers, style: {...style, pointerEvents: 'none'}});
-  over = new Deck({parent, views, initialViewState: view, controller: true, layers: [],
-    style, getTooltip: tooltip,
-    onViewStateChange: ({viewState}) => under.setProps({viewState})});
-  window.mapviz = {under, over};  // for the browser tests: the layers as drawn
+function showView(view) {
+  viewState = view;
+  markImagesInView();
+  deck.setProps({initialViewState: view});
+}
+
+// The view settings (mapviz.deck.deck's) come from the spec; `showView` sets the view.
+function createDeck(views) {
+  deck = new Deck({parent: byId('map'), views, controller: true,
+    layers: [], style: {position: 'absolute', left: 0, top: 0}, getTooltip: tooltip,
+    onViewStateChange});
+  window.mapviz = {deck};  // for the browser tests: the layers as drawn
 }
 
 function render(next) {
   args = next;
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
+  let layersChanged = false;
   if (args.spec !== specText) {
     specText = args.spec;
     const converted = converter.convert(absolute(JSON.parse(specText)));
-    if (!under) {
+    if (!deck) {
       setUpSliders(args.slider);
-      createDecks(converted);
-    } else {
-      under.setProps({layers: converted.layers});
+      createDeck(converted.views);
     }
+    staticLayers = converted.layers;
     if (args.view_key !== viewKey) {
       viewKey = args.view_key;
-      under.setProps({viewState: converted.initialViewState});
-      over.setProps({initialViewState: converted.initialViewState});
+      showView(converted.initialViewState);
+    } else {
+      markImagesInView();
     }
+    layersChanged = true;
   }
-  let redraw = false;
+  let ringsChanged = false;
   if (args.range.seq !== rangeSeq) {  // a range set by the page (a preset, the link)
     rangeSeq = args.range.seq;
     byId('min').value = args.range.min_km;
     byId('max').value = args.range.max_km;
     showRange();
-    redraw = true;
+    ringsChanged = true;
   }
   const key = JSON.stringify(args.rings);
   if (key !== ringsKey) {
     ringsKey = key;
-    redraw = true;
+    ringsChanged = true;
   }
-  if (redraw) drawRings();
+  if (ringsChanged) {
+    drawRings();
+  } else if (layersChanged) {
+    showLayers();
+  }
 }
 
 window.addEventListener('message', (event) => {
