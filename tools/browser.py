@@ -337,10 +337,14 @@ def last_key_ms(page: Any) -> float:
 
 
 def map_area(page: Any) -> Any:
-    """Return mapviz's map: the element holding its canvas (screenshot it for its pixels)."""
+    """Return mapviz's map: the element holding its canvases (screenshot it for its pixels)."""
     return map_frame(page).locator("#map")
 
 
 def map_tooltip(page: Any) -> Any:
-    """Return the map's tooltip (deck.gl's) once it shows."""
+    """Return the map's tooltip once it shows.
+
+    Each of the map's two decks has a tooltip element; the upper one, which gets the pointer,
+    shows what lies under it on either.
+    """
     return map_frame(page).locator(".deck-tooltip >> visible=true").first

@@ -1,15 +1,13 @@
 // The map of mapviz as a Streamlit component (src/mapviz/mapcomponent.py sends its arguments).
 //
-// One deck.gl canvas draws, from bottom to top:
-// - the layers that do not follow the range sliders (basemap, place names, strikes, launch
-//   points, hypothetical areas, labels), converted once from pydeck's JSON spec;
-// - the range bands, min and max rings, reach envelopes and ring labels, computed here
-//   (rings.js) whenever a range slider moves.
-// The range sliders are part of the component: a press redraws the map at once, with no round
-// trip to the server; the new range then goes to the server (the component's value) for the
-// ring counts, the downloads and the link. One canvas, not one for the static layers and one
-// for the rings: each WebGL context builds its own GPU pipelines, which under software WebGL
-// cost about a second of the first paint, more than a press saves (docs/BENCHMARKS.md).
+// Two deck.gl canvases, one over the other, share one view:
+// - below, the layers that do not follow the range sliders (basemap, place names, strikes,
+//   launch points, hypothetical areas, labels), converted once from pydeck's JSON spec;
+// - above, on a transparent canvas, the range bands, min and max rings, reach envelopes and
+//   ring labels, computed here (rings.js) whenever a range slider moves.
+// The range sliders are part of the component: a press redraws the upper canvas at once, with
+// no round trip to the server; the new range then goes to the server (the component's value)
+// for the ring counts, the downloads and the link.
 // An image layer (the basemap's pieces, the strikes as one image) fetches its image only once
 // the view first shows its bounds.
 //
@@ -40,9 +38,9 @@ let specText = null;
 let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
-let deck = null;
-let staticLayers = [];  // converted from the spec
-let ringLayersNow = [];
+let under = null;
+let over = null;
+let staticLayers = [];  // converted from the spec, for the lower canvas
 let viewState = null;  // the view as last shown
 const imagesInView = new Set();  // ids of the image layers whose bounds the view has shown
 const ringCache = new Map();
@@ -105,9 +103,12 @@ function showRange() {
 
 function drawRings() {
   const rings = args.rings;
+  if (!rings.show || !rings.sites.length) {
+    over.setProps({layers: []});
+    return;
+  }
   const {drawnMin, maxKm} = range();
-  ringLayersNow = rings.show && rings.sites.length ? ringLayers(rings, drawnMin, maxKm) : [];
-  showLayers();
+  over.setProps({layers: ringLayers(rings, drawnMin, maxKm)});
 }
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
@@ -165,7 +166,7 @@ function setUpSliders(slider) {
   byId('min-help').textContent = slider.min_help;
 }
 
-// --- the deck ---------------------------------------------------------------------------
+// --- the two decks ----------------------------------------------------------------------
 
 // The spec's static files ("app/static/...") are relative to the app's page; this page is two
 // levels below it (component/<name>/index.html), whatever path the app is served under.
@@ -207,52 +208,55 @@ function markImagesInView() {
   return added;
 }
 
-// An image layer out of view so far is drawn without its image, so nothing is fetched for it.
-function showLayers() {
-  const shown = staticLayers.map((layer) => (
+// The lower canvas's layers; an image layer out of view so far is drawn without its image, so
+// nothing is fetched for it.
+function shownStaticLayers() {
+  return staticLayers.map((layer) => (
     layer instanceof BitmapLayer && !imagesInView.has(layer.id) ? layer.clone({image: null}) : layer));
-  deck.setProps({layers: [...shown, ...ringLayersNow]});
 }
 
 function onViewStateChange({viewState: next}) {
   viewState = next;
-  if (markImagesInView()) showLayers();
+  const props = {viewState: next};
+  if (markImagesInView()) props.layers = shownStaticLayers();
+  under.setProps(props);
 }
 
-// A hovered object's tooltip: a strike, a launch point or an area before the band it lies in.
-function tooltip({x, y, object, layer}) {
-  let picked = object;
-  if (layer && ringLayersNow.includes(layer)) {
-    const below = deck.pickObject({x, y, layerIds: staticLayers.map((l) => l.id)});
-    if (below && below.object && below.object.tt) picked = below.object;
-  }
+// A hovered object's tooltip: what is on the lower canvas (a strike, a launch point, an area)
+// before the band it lies in.
+function tooltip({x, y, object}) {
+  const below = under.pickObject({x, y});
+  const picked = below && below.object && below.object.tt ? below.object : object;
   return picked && picked.tt ? {text: String(picked.tt)} : null;
+}
+
+// The view settings (mapviz.deck.deck's) come from the spec, for both; `showView` sets the view.
+function createDecks(views) {
+  const parent = byId('map');
+  const style = {position: 'absolute', left: 0, top: 0};
+  under = new Deck({parent, views, controller: false, layers: [],
+    style: {...style, pointerEvents: 'none'}});
+  over = new Deck({parent, views, controller: true, layers: [], style, getTooltip: tooltip,
+    onViewStateChange});
+  window.mapviz = {under, over};  // for the browser tests: the layers as drawn
 }
 
 function showView(view) {
   viewState = view;
   markImagesInView();
-  deck.setProps({initialViewState: view});
-}
-
-// The view settings (mapviz.deck.deck's) come from the spec; `showView` sets the view.
-function createDeck(views) {
-  deck = new Deck({parent: byId('map'), views, controller: true,
-    layers: [], style: {position: 'absolute', left: 0, top: 0}, getTooltip: tooltip,
-    onViewStateChange});
-  window.mapviz = {deck};  // for the browser tests: the layers as drawn
+  under.setProps({viewState: view, layers: shownStaticLayers()});
+  over.setProps({initialViewState: view});
 }
 
 function render(next) {
   args = next;
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
-  let layersChanged = false;
   if (args.spec !== specText) {
     specText = args.spec;
     const converted = converter.convert(absolute(JSON.parse(specText)));
-    if (!deck) {
+    if (!under) {
       setUpSliders(args.slider);
-      createDeck(converted.views);
+      createDecks(converted.views);
     }
     staticLayers = converted.layers;
     if (args.view_key !== viewKey) {
@@ -260,27 +264,23 @@ function render(next) {
       showView(converted.initialViewState);
     } else {
       markImagesInView();
+      under.setProps({layers: shownStaticLayers()});
     }
-    layersChanged = true;
   }
-  let ringsChanged = false;
+  let redraw = false;
   if (args.range.seq !== rangeSeq) {  // a range set by the page (a preset, the link)
     rangeSeq = args.range.seq;
     byId('min').value = args.range.min_km;
     byId('max').value = args.range.max_km;
     showRange();
-    ringsChanged = true;
+    redraw = true;
   }
   const key = JSON.stringify(args.rings);
   if (key !== ringsKey) {
     ringsKey = key;
-    ringsChanged = true;
+    redraw = true;
   }
-  if (ringsChanged) {
-    drawRings();
-  } else if (layersChanged) {
-    showLayers();
-  }
+  if (redraw) drawRings();
 }
 
 window.addEventListener('message', (event) => {
