@@ -87,7 +87,7 @@ def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
 def drawn_max_rings(page: Any) -> list[list[list[float]]]:
     """The max rings the map has drawn: closed lines of its `max-rings` layer's segments."""
     drawn = map_frame(page).locator("body")
-    script = "() => window.mapviz.over.props.layers.find(l => l.id === 'max-rings').props.data"
+    script = "() => window.mapviz.rings.data.maxLines"
     return chains(drawn.evaluate(script))
 
 

@@ -107,6 +107,28 @@ WEBSOCKET_PROBE = """
     };
     poll();
   };
+  // The map's rings are on a 2D canvas over its WebGL one, a CPU canvas (drawn when the call
+  // returns, so done at its paint; the GPU process only composites it, as any page change).
+  // Only the map's frame counts them: Streamlit's tables draw on 2D canvases too.
+  if (host !== window) {
+    for (const name of ['fill', 'stroke', 'fillText', 'clearRect']) {
+      const native = CanvasRenderingContext2D.prototype[name];
+      CanvasRenderingContext2D.prototype[name] = function (...args) {
+        const result = native.apply(this, args);
+        host.__lastDraw = now();
+        if (!drawPending) {
+          drawPending = true;
+          requestAnimationFrame(() => requestAnimationFrame(() => {
+            drawPending = false;
+            host.__paintTimes.push(now());
+            host.__drawPaintTimes.push(now());
+            host.__gpuDoneTimes.push(now());
+          }));
+        }
+        return result;
+      };
+    }
+  }
   for (const Context of [window.WebGLRenderingContext, window.WebGL2RenderingContext]) {
     for (const name of ['drawArrays', 'drawElements', 'drawArraysInstanced',
                         'drawElementsInstanced']) {

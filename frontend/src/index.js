@@ -1,10 +1,12 @@
 // The map of mapviz as a Streamlit component (src/mapviz/mapcomponent.py sends its arguments).
 //
-// Two deck.gl canvases, one over the other, share one view:
-// - below, the layers that do not follow the range sliders (basemap, place names, strikes,
-//   launch points, hypothetical areas, labels), converted once from pydeck's JSON spec;
-// - above, on a transparent canvas, the range bands, min and max rings, reach envelopes and
-//   ring labels, computed here (rings.js) whenever a range slider moves.
+// Two canvases, one over the other, share one view:
+// - below, deck.gl's, with the layers that do not follow the range sliders (basemap, place
+//   names, strikes, launch points, hypothetical areas, labels), converted once from pydeck's
+//   JSON spec;
+// - above, a transparent 2D canvas (ringcanvas.js) with the range bands, min and max rings,
+//   reach envelopes and ring labels, computed here (rings.js, ringdata.js) whenever a range
+//   slider moves.
 // The range sliders are part of the component: a press redraws the upper canvas at once, with
 // no round trip to the server; the new range then goes to the server (the component's value)
 // for the ring counts, the downloads and the link.
@@ -12,7 +14,7 @@
 // the view first shows its bounds.
 //
 // Text from data is only ever shown as text: tooltips are deck.gl's text tooltips, labels are
-// drawn by the text layer, and nothing here sets innerHTML.
+// drawn by the text layer or `fillText`, and nothing here sets innerHTML.
 
 import {Deck, MapView, WebMercatorViewport} from '@deck.gl/core';
 import {
@@ -21,6 +23,7 @@ import {
 import {JSONConverter, JSONConfiguration} from '@deck.gl/json';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
+import {RingCanvas} from './ringcanvas.js';
 
 // The layer types mapviz.deck uses (a test in tests/test_app.py checks the page sends no other).
 const converter = new JSONConverter({
@@ -38,8 +41,10 @@ let specText = null;
 let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
-let under = null;
-let over = null;
+let deck = null;
+let over = null;  // the RingCanvas over the deck
+let ringsDrawn = null;  // ringData's output for the sliders' range
+let ringsStale = false;  // the view has moved since the rings were drawn
 let staticLayers = [];  // converted from the spec, for the lower canvas
 let viewState = null;  // the view as last shown
 const imagesInView = new Set();  // ids of the image layers whose bounds the view has shown
@@ -57,32 +62,6 @@ function cachedRing(site, radiusKm, toleranceM) {
     ringCache.set(key, ring);
   }
   return ring;
-}
-
-// The layers that follow the sliders (ringdata.js), drawn as mapviz.deck draws its layers.
-function ringLayers(spec, minKm, maxKm) {
-  const {style} = spec;
-  const {bands, minLines, maxLines, reach, labels} = ringData(spec, minKm, maxKm, cachedRing);
-  const lines = (id, data, colour, width) => new LineLayer({
-    id, data, getSourcePosition: (d) => [d[0], d[1]], getTargetPosition: (d) => [d[2], d[3]],
-    getColor: colour, getWidth: width, widthUnits: 'pixels',
-  });
-  const layers = [
-    new PolygonLayer({id: 'range-bands', data: bands, getPolygon: (d) => d.polygon,
-      getFillColor: style.band_fill, stroked: false, pickable: true}),
-  ];
-  if (minLines.length) {
-    layers.push(lines('min-rings', minLines, style.min_colour, style.ring_width_px));
-  }
-  layers.push(lines('max-rings', maxLines, style.max_colour, style.ring_width_px));
-  if (spec.envelopes) {
-    layers.push(lines('reach-envelopes', reach, style.max_colour, style.envelope_width_px));
-  }
-  layers.push(new TextLayer({id: 'ring-labels', data: labels, getPosition: (d) => d.p,
-    getText: (d) => d.t, getColor: (d) => d.c, getPixelOffset: (d) => d.o,
-    getSize: style.label_size_px, fontFamily: style.label_font, fontWeight: 700,
-    characterSet: 'auto'}));
-  return layers;
 }
 
 // --- sliders ----------------------------------------------------------------------------
@@ -103,12 +82,15 @@ function showRange() {
 
 function drawRings() {
   const rings = args.rings;
-  if (!rings.show || !rings.sites.length) {
-    over.setProps({layers: []});
-    return;
-  }
   const {drawnMin, maxKm} = range();
-  over.setProps({layers: ringLayers(rings, drawnMin, maxKm)});
+  const shown = rings.show && rings.sites.length;
+  ringsDrawn = shown ? ringData(rings, drawnMin, maxKm, cachedRing) : null;
+  paintRings();
+}
+
+function paintRings() {
+  ringsStale = false;
+  over.draw(ringsDrawn, args.rings.style, currentViewport());
 }
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
@@ -166,7 +148,7 @@ function setUpSliders(slider) {
   byId('min-help').textContent = slider.min_help;
 }
 
-// --- the two decks ----------------------------------------------------------------------
+// --- the map: the deck and the rings over it ----------------------------------------------------------------------
 
 // The spec's static files ("app/static/...") are relative to the app's page; this page is two
 // levels below it (component/<name>/index.html), whatever path the app is served under.
@@ -190,13 +172,17 @@ function overlaps(image, view) {
   return [-360, 0, 360].some((shift) => image[0] + shift <= view[2] && image[2] + shift >= view[0]);
 }
 
-// Marks the image layers the view now shows; returns whether there were any new ones.
-function markImagesInView() {
+// The map's Web Mercator viewport for the view as last shown.
+function currentViewport() {
   const element = byId('map');
-  const viewport = new WebMercatorViewport({
+  return new WebMercatorViewport({
     ...viewState, width: element.clientWidth || 1, height: element.clientHeight || 1,
   });
-  const box = viewport.getBounds();
+}
+
+// Marks the image layers the view now shows; returns whether there were any new ones.
+function markImagesInView() {
+  const box = currentViewport().getBounds();
   let added = false;
   for (const layer of staticLayers) {
     if (layer instanceof BitmapLayer && !imagesInView.has(layer.id)
@@ -208,44 +194,47 @@ function markImagesInView() {
   return added;
 }
 
-// The lower canvas's layers; an image layer out of view so far is drawn without its image, so
-// nothing is fetched for it.
+// The deck's layers; an image layer out of view so far is drawn without its image, so nothing
+// is fetched for it.
 function shownStaticLayers() {
   return staticLayers.map((layer) => (
     layer instanceof BitmapLayer && !imagesInView.has(layer.id) ? layer.clone({image: null}) : layer));
 }
 
+// The view moves (a drag, a zoom): the deck draws the new view in its next frame, and the rings
+// are drawn again just after it (onAfterRender), so that both show in the same frame.
 function onViewStateChange({viewState: next}) {
   viewState = next;
-  const props = {viewState: next};
-  if (markImagesInView()) props.layers = shownStaticLayers();
-  under.setProps(props);
+  ringsStale = true;
+  if (markImagesInView()) deck.setProps({layers: shownStaticLayers()});
 }
 
-// A hovered object's tooltip: what is on the lower canvas (a strike, a launch point, an area)
-// before the band it lies in.
+function onAfterRender() {
+  if (ringsStale) paintRings();
+}
+
+// A hovered object's tooltip: a strike, a launch point or an area, else the band it lies in.
 function tooltip({x, y, object}) {
-  const below = under.pickObject({x, y});
-  const picked = below && below.object && below.object.tt ? below.object : object;
-  return picked && picked.tt ? {text: String(picked.tt)} : null;
+  if (object && object.tt) return {text: String(object.tt)};
+  const band = over.bandAt(x, y);
+  return band ? {text: String(band)} : null;
 }
 
-// The view settings (mapviz.deck.deck's) come from the spec, for both; `showView` sets the view.
-function createDecks(views) {
+// The view settings (mapviz.deck.deck's) come from the spec; `showView` sets the view.
+function createMap(views) {
   const parent = byId('map');
-  const style = {position: 'absolute', left: 0, top: 0};
-  under = new Deck({parent, views, controller: false, layers: [],
-    style: {...style, pointerEvents: 'none'}});
-  over = new Deck({parent, views, controller: true, layers: [], style, getTooltip: tooltip,
-    onViewStateChange});
-  window.mapviz = {under, over};  // for the browser tests: the layers as drawn
+  deck = new Deck({parent, views, controller: true, layers: [],
+    style: {position: 'absolute', left: 0, top: 0}, getTooltip: tooltip, onViewStateChange,
+    onAfterRender});
+  over = new RingCanvas(parent);
+  window.mapviz = {deck, rings: over};  // for the browser tests: the map as drawn
 }
 
 function showView(view) {
   viewState = view;
+  ringsStale = true;
   markImagesInView();
-  under.setProps({viewState: view, layers: shownStaticLayers()});
-  over.setProps({initialViewState: view});
+  deck.setProps({initialViewState: view, layers: shownStaticLayers()});
 }
 
 function render(next) {
@@ -254,9 +243,9 @@ function render(next) {
   if (args.spec !== specText) {
     specText = args.spec;
     const converted = converter.convert(absolute(JSON.parse(specText)));
-    if (!under) {
+    if (!deck) {
       setUpSliders(args.slider);
-      createDecks(converted.views);
+      createMap(converted.views);
     }
     staticLayers = converted.layers;
     if (args.view_key !== viewKey) {
@@ -264,7 +253,7 @@ function render(next) {
       showView(converted.initialViewState);
     } else {
       markImagesInView();
-      under.setProps({layers: shownStaticLayers()});
+      deck.setProps({layers: shownStaticLayers()});
     }
   }
   let redraw = false;
