@@ -13,7 +13,8 @@ compiles a pipeline for each distinct set of a layer type's attributes when it f
 and an accessor per record instead of a constant, or a picking attribute, makes a different set:
 0.1-0.9 s of its time at the first paint each (docs/BENCHMARKS.md). A test pins this.
 
-Lines (rings, dashed outlines) are deck.gl line layers, one record per straight segment, rather
+Lines (dashed outlines, uncertainty circles; the map component draws the rings on a 2D canvas)
+are deck.gl line layers, one record per straight segment, rather
 than path layers: under software WebGL a path layer's pipeline took about 1 s to compile and
 each of its segments costs the GPU about twice a line segment's on every frame.
 """
