@@ -42,10 +42,10 @@ let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
 let deck = null;
-let over = null;  // the RingCanvas over the deck
+let ringCanvas = null;  // over the deck
 let ringsDrawn = null;  // ringData's output for the sliders' range
 let ringsStale = false;  // the view has moved since the rings were drawn
-let staticLayers = [];  // converted from the spec, for the lower canvas
+let staticLayers = [];  // converted from the spec, for the deck
 let viewState = null;  // the view as last shown
 const imagesInView = new Set();  // ids of the image layers whose bounds the view has shown
 const ringCache = new Map();
@@ -90,7 +90,7 @@ function drawRings() {
 
 function paintRings() {
   ringsStale = false;
-  over.draw(ringsDrawn, args.rings.style, currentViewport());
+  ringCanvas.draw(ringsDrawn, args.rings.style, currentViewport());
 }
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
@@ -148,7 +148,7 @@ function setUpSliders(slider) {
   byId('min-help').textContent = slider.min_help;
 }
 
-// --- the map: the deck and the rings over it ----------------------------------------------------------------------
+// --- the map: the deck and the rings over it ---------------------------------------------
 
 // The spec's static files ("app/static/...") are relative to the app's page; this page is two
 // levels below it (component/<name>/index.html), whatever path the app is served under.
@@ -197,8 +197,8 @@ function markImagesInView() {
 // The deck's layers; an image layer out of view so far is drawn without its image, so nothing
 // is fetched for it.
 function shownStaticLayers() {
-  return staticLayers.map((layer) => (
-    layer instanceof BitmapLayer && !imagesInView.has(layer.id) ? layer.clone({image: null}) : layer));
+  const outOfView = (layer) => layer instanceof BitmapLayer && !imagesInView.has(layer.id);
+  return staticLayers.map((layer) => (outOfView(layer) ? layer.clone({image: null}) : layer));
 }
 
 // The view moves (a drag, a zoom): the deck draws the new view in its next frame, and the rings
@@ -212,11 +212,12 @@ function onViewStateChange({viewState: next}) {
 function onAfterRender() {
   if (ringsStale) paintRings();
 }
+window.addEventListener('resize', () => { ringsStale = true; });  // the deck redraws, resized
 
 // A hovered object's tooltip: a strike, a launch point or an area, else the band it lies in.
 function tooltip({x, y, object}) {
   if (object && object.tt) return {text: String(object.tt)};
-  const band = over.bandAt(x, y);
+  const band = ringCanvas.bandAt(x, y);
   return band ? {text: String(band)} : null;
 }
 
@@ -226,8 +227,8 @@ function createMap(views) {
   deck = new Deck({parent, views, controller: true, layers: [],
     style: {position: 'absolute', left: 0, top: 0}, getTooltip: tooltip, onViewStateChange,
     onAfterRender});
-  over = new RingCanvas(parent);
-  window.mapviz = {deck, rings: over};  // for the browser tests: the map as drawn
+  ringCanvas = new RingCanvas(parent);
+  window.mapviz = {deck, rings: ringCanvas};  // for the browser tests: the map as drawn
 }
 
 function showView(view) {
