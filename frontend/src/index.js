@@ -1,12 +1,13 @@
 // The map of mapviz as a Streamlit component (src/mapviz/mapcomponent.py sends its arguments).
 //
-// Two canvases, one over the other, share one view:
-// - below, deck.gl's, with the layers that do not follow the range sliders (basemap, place
-//   names, strikes, launch points, hypothetical areas, labels), converted once from pydeck's
-//   JSON spec;
-// - above, a transparent 2D canvas (ringcanvas.js) with the range bands, min and max rings,
-//   reach envelopes and ring labels, computed here (rings.js, ringdata.js) whenever a range
-//   slider moves.
+// Three canvases, one over the other, share one view:
+// - deck.gl's, with the layers that do not follow the range sliders (basemap, strikes, launch
+//   points, hypothetical areas), converted once from pydeck's JSON spec;
+// - a transparent 2D canvas (textcanvas.js) with the spec's text layers: place names, launch
+//   point names, HYPOTHETICAL labels;
+// - a transparent 2D canvas (ringcanvas.js) with the range bands, min and max rings, reach
+//   envelopes and ring labels, computed here (rings.js, ringdata.js) whenever a range slider
+//   moves.
 // The range sliders are part of the component: a press redraws the upper canvas at once, with
 // no round trip to the server; the new range then goes to the server (the component's value)
 // for the ring counts, the downloads and the link.
@@ -24,6 +25,7 @@ import {JSONConverter, JSONConfiguration} from '@deck.gl/json';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
 import {RingCanvas} from './ringcanvas.js';
+import {TextCanvas} from './textcanvas.js';
 
 // The layer types mapviz.deck uses (a test in tests/test_app.py checks the page sends no other).
 const converter = new JSONConverter({
@@ -42,10 +44,13 @@ let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
 let deck = null;
-let ringCanvas = null;  // over the deck
+let textCanvas = null;  // over the deck
+let ringCanvas = null;  // over the text
 let ringsDrawn = null;  // ringData's output for the sliders' range
-let ringsStale = false;  // the view has moved since the rings were drawn
+let overlaysStale = false;  // the view has moved since the 2D canvases were drawn
 let staticLayers = [];  // converted from the spec, for the deck
+let textLayers = [];  // the spec's text layers, for the text canvas: {props, records}
+const textRecords = new Map();  // a text layer's data file (URL) -> its records, once read
 let viewState = null;  // the view as last shown
 const imagesInView = new Set();  // ids of the image layers whose bounds the view has shown
 const ringCache = new Map();
@@ -89,8 +94,29 @@ function drawRings() {
 }
 
 function paintRings() {
-  ringsStale = false;
   ringCanvas.draw(ringsDrawn, args.rings.style, currentViewport());
+}
+
+function paintText() {
+  textCanvas.draw(textLayers, currentViewport());
+}
+
+// A text layer's records: its data (`data`, as in the spec), or the records of its data file,
+// read once.
+function readText(layer, data) {
+  const entry = {props: layer.props, records: null};
+  if (typeof data !== 'string') {
+    entry.records = data;
+  } else if (textRecords.has(data)) {
+    entry.records = textRecords.get(data);
+  } else {
+    fetch(data).then((response) => response.json()).then((records) => {
+      textRecords.set(data, records);
+      entry.records = records;
+      paintText();
+    });
+  }
+  return entry;
 }
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
@@ -205,14 +231,17 @@ function shownStaticLayers() {
 // are drawn again just after it (onAfterRender), so that both show in the same frame.
 function onViewStateChange({viewState: next}) {
   viewState = next;
-  ringsStale = true;
+  overlaysStale = true;
   if (markImagesInView()) deck.setProps({layers: shownStaticLayers()});
 }
 
 function onAfterRender() {
-  if (ringsStale) paintRings();
+  if (!overlaysStale) return;
+  overlaysStale = false;
+  paintText();
+  paintRings();
 }
-window.addEventListener('resize', () => { ringsStale = true; });  // the deck redraws, resized
+window.addEventListener('resize', () => { overlaysStale = true; });  // the deck redraws, resized
 
 // A hovered object's tooltip: a strike, a launch point or an area, else the band it lies in.
 function tooltip({x, y, object}) {
@@ -227,13 +256,14 @@ function createMap(views) {
   deck = new Deck({parent, views, controller: true, layers: [],
     style: {position: 'absolute', left: 0, top: 0}, getTooltip: tooltip, onViewStateChange,
     onAfterRender});
+  textCanvas = new TextCanvas(parent);
   ringCanvas = new RingCanvas(parent);
-  window.mapviz = {deck, rings: ringCanvas};  // for the browser tests: the map as drawn
+  window.mapviz = {deck, text: textCanvas, rings: ringCanvas};  // for the browser tests
 }
 
 function showView(view) {
   viewState = view;
-  ringsStale = true;
+  overlaysStale = true;
   markImagesInView();
   deck.setProps({initialViewState: view, layers: shownStaticLayers()});
 }
@@ -243,18 +273,24 @@ function render(next) {
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
   if (args.spec !== specText) {
     specText = args.spec;
-    const converted = converter.convert(absolute(JSON.parse(specText)));
+    const spec = absolute(JSON.parse(specText));
+    const converted = converter.convert(spec);
     if (!deck) {
       setUpSliders(args.slider);
       createMap(converted.views);
     }
-    staticLayers = converted.layers;
+    staticLayers = converted.layers.filter((layer) => !(layer instanceof TextLayer));
+    // A layer's data as given (its props hold a data file's records only once a deck loads it).
+    const data = Object.fromEntries(spec.layers.map((layer) => [layer.id, layer.data]));
+    textLayers = converted.layers.filter((layer) => layer instanceof TextLayer)
+      .map((layer) => readText(layer, data[layer.id]));
     if (args.view_key !== viewKey) {
       viewKey = args.view_key;
       showView(converted.initialViewState);
     } else {
       markImagesInView();
       deck.setProps({layers: shownStaticLayers()});
+      paintText();
     }
   }
   let redraw = false;

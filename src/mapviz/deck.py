@@ -2,7 +2,8 @@
 
 UI-free: builds the deck spec from layer frames. The map component (`mapviz.mapcomponent`)
 converts it in the browser and draws the range rings, which follow the sliders, itself, with
-the colours, widths and label sizes defined here. Every layer has a fixed `id`. A record's
+the colours, widths and label sizes defined here; it draws the text layers' records on a 2D
+canvas (frontend/src/textcanvas.js) rather than with deck.gl. Every layer has a fixed `id`. A record's
 tooltip is its `tt` field, plain text prepared here, shown as text (never parsed as HTML).
 
 One GPU pipeline per layer type: the layers of a type read the same accessors per record (or as
@@ -231,13 +232,12 @@ def _publishers(sources_json: str) -> str:
 def label_layer(records: list[dict[str, Any]]) -> pdk.Layer:
     """Return every map label (ring radii, launch points, HYPOTHETICAL areas) as one text layer.
 
-    Records have a position `p`, text `t`, colour `c` and pixel offset `o`. One layer rather than
-    one per kind: under software WebGL every layer costs the first paint, however little it draws
-    (docs/BENCHMARKS.md). Plain bitmap font, bold, no background box and no outline: signed-
-    distance fonts rebuild their atlas on updates, and a box is one more thing to draw per frame;
-    bold coloured text reads well on the light basemap. The font's characters are those of the
-    texts (deck.gl's default is ASCII only, which dropped "ô" from "Côte d'Ivoire" and every
-    letter of a launch point named in Cyrillic).
+    Records have a position `p`, text `t`, colour `c` and pixel offset `o`. The map draws them
+    on its 2D text canvas: a deck.gl text layer builds a GPU pipeline and a font atlas, about half
+    a second of the first paint under software WebGL (docs/BENCHMARKS.md). Drawn by deck.gl (a
+    plain pydeck chart of this spec): plain bitmap font, bold, no background box and no outline;
+    the font's characters are those of the texts (deck.gl's default is ASCII only, which dropped
+    "ô" from "Côte d'Ivoire" and every letter of a launch point named in Cyrillic).
     """
     return pdk.Layer(
         "TextLayer",
@@ -331,8 +331,7 @@ def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[di
 def place_names_layer(names_url: str) -> pdk.Layer:
     """City and country names (`place_name_records`, a static file) in grey, beneath the rest.
 
-    Colour per record, like `label_layer`'s: the two text layers share one GPU pipeline
-    (module docstring).
+    Colour per record, like `label_layer`'s; the map draws both on its 2D text canvas.
     """
     return pdk.Layer(
         "TextLayer",

@@ -1,0 +1,44 @@
+// Transparent 2D canvases over the deck.gl map: the range rings (ringcanvas.js) and the map's
+// text (textcanvas.js), drawn as mapviz.deck would have deck.gl draw them.
+//
+// 2D canvases rather than deck.gl layers: under software WebGL every layer type builds its own
+// GPU pipeline (the text layer's also a font atlas), and every WebGL context its own set, a few
+// hundred ms of the first load each (docs/BENCHMARKS.md). They are CPU canvases
+// (`willReadFrequently`), so what they show is drawn when `paint` returns. Text is drawn as text
+// (`fillText`), never parsed.
+
+const MERCATOR_MAX_LAT = 85.051129;
+
+export const css = (c) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${c.length > 3 ? c[3] / 255 : 1})`;
+
+export class Overlay {
+  constructor(parent) {
+    this.canvas = document.createElement('canvas');
+    Object.assign(this.canvas.style, {position: 'absolute', left: 0, top: 0, width: '100%',
+      height: '100%', pointerEvents: 'none'});
+    parent.appendChild(this.canvas);
+    this.context = this.canvas.getContext('2d', {willReadFrequently: true});
+  }
+
+  // Clears the canvas for `viewport` (deck.gl's Web Mercator viewport of the map), then calls
+  // `drawCopy(at)` for each copy of the world the view shows: the map view repeats the world east
+  // and west, and rings run on past 180 where they cross the antimeridian. `at(lon, lat)` is the
+  // point's [x, y] in CSS pixels.
+  paint(viewport, drawCopy) {
+    const {canvas, context} = this;
+    const ratio = window.devicePixelRatio || 1;
+    const width = Math.round(viewport.width * ratio), height = Math.round(viewport.height * ratio);
+    if (canvas.width !== width || canvas.height !== height) {
+      canvas.width = width;
+      canvas.height = height;
+    }
+    context.setTransform(ratio, 0, 0, ratio, 0, 0);
+    context.clearRect(0, 0, viewport.width, viewport.height);
+    if (!drawCopy) return;
+    const [west, , east] = viewport.getBounds();
+    for (let shift = 360 * Math.floor((west - 180) / 360); shift <= east + 180; shift += 360) {
+      drawCopy((lon, lat) => viewport.project(
+        [lon + shift, Math.max(-MERCATOR_MAX_LAT, Math.min(MERCATOR_MAX_LAT, lat))]));
+    }
+  }
+}
