@@ -632,7 +632,9 @@ def map_fragment(
     MAP(**args, key=MAP_KEY, default=None)
     st.subheader("Strikes inside each ring")
     if sites:
-        st.dataframe(counts, hide_index=True, key="ring_counts")
+        # A plain table: st.dataframe's code (1.2 MB, fetched on first use) held up the map's
+        # start by about 0.4 s (docs/BENCHMARKS.md, session 14).
+        st.table(counts, hide_index=True)
     else:
         st.info("Choose or add a launch point to measure distances.")
 

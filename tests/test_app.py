@@ -107,7 +107,7 @@ def place_names(document: dict[str, Any]) -> set[str]:
 def test_sliders_move_the_rings(app: AppTest) -> None:
     press(run(app), 500, 1200)
     assert rings_asked(app) == {(s, r) for s in SITES for r in (500.0, 1200.0)}
-    counts = app.dataframe[0].value
+    counts = app.table[0].value
     assert list(counts.columns) == ["site", "inside 500 km", "inside 1200 km", "in band"]
     # the map keeps the link itself (in place, tests/test_browser.py); the page leaves it be
     assert dict(app.query_params) == {}
@@ -132,7 +132,7 @@ def test_min_above_max_draws_only_the_max_ring(app: AppTest) -> None:
     assert any("is not below max range" in w.value for w in app.warning)
     assert map_args(app)["range"] == {"min_km": 900, "max_km": 800, "seq": 0}  # as the sliders
     assert rings_asked(app) == {(s, 800.0) for s in SITES}
-    assert list(app.dataframe[0].value.columns)[1:3] == ["inside 0 km", "inside 800 km"]
+    assert list(app.table[0].value.columns)[1:3] == ["inside 0 km", "inside 800 km"]
 
 
 def test_preset_sets_the_sliders(app: AppTest) -> None:

@@ -198,7 +198,7 @@ def test_min_above_max_in_a_link_draws_only_the_max_ring() -> None:
     assert any("is not below max range" in w.value for w in at.warning)
     # the sliders show the link's values; the map draws what the counts count: the max ring
     assert map_args(at)["range"] == {"min_km": 900, "max_km": 800, "seq": 0}
-    counts = at.dataframe[0].value
+    counts = at.table[0].value
     assert list(counts.columns)[1:3] == ["inside 0 km", "inside 800 km"]
 
 
