@@ -516,8 +516,10 @@ def legend(*, envelopes: bool) -> None:
         f'<span style="color:rgb{rgb}">&#9679;</span> {name}'
         for name, rgb in ATTRIBUTION_COLOURS.items()
     )
-    st.markdown(
-        "**Legend** &nbsp; Strike reports by attribution: "
+    # st.html, not st.markdown with HTML: that needs code (190 KB, fetched on first use) which
+    # held up the map's start (docs/BENCHMARKS.md, session 14). A fixed template, no data.
+    st.html(
+        "<b>Legend</b> &nbsp; Strike reports by attribution: "
         + dots
         + " (a dot grows into its location-precision circle when zoomed in)<br>"
         + swatch(MIN_RING_COLOUR, "min range ring")
@@ -535,7 +537,6 @@ def legend(*, envelopes: bool) -> None:
         + "&#9679; candidate launch point (dashed circle: uncertainty radius) &nbsp; "
         + swatch(HYPOTHETICAL_COLOUR, "<b>HYPOTHETICAL</b> deployment area", "dashed")
         + ": illustrative area around a place named in reports, not a launcher position.",
-        unsafe_allow_html=True,  # fixed template; no text from data
     )
 
 

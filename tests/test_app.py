@@ -198,7 +198,7 @@ def test_query_params_restore_the_state(app: AppTest) -> None:
 
 
 def legend_text(app: AppTest) -> str:
-    (text,) = [m.value for m in app.markdown if m.value.startswith("**Legend**")]
+    (text,) = [m.value for m in app.html if m.value.startswith("<b>Legend</b>")]
     return text
 
 

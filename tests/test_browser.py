@@ -74,6 +74,20 @@ def mask(image: Any, rgb: tuple[int, int, int], tolerance: int = 30) -> Any:
     return np.all(np.abs(image - np.array(rgb)) <= tolerance, axis=-1)
 
 
+# Counts of the text canvas's grey (place names) and black (launch-point names) pixels.
+TEXT_PIXELS = """() => {
+    const {canvas, context} = window.mapviz.text;
+    const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
+    let grey = 0, black = 0;
+    for (let i = 0; i < rgba.length; i += 4) {
+        if (rgba[i + 3] < 200) continue;
+        if (rgba[i] === 80 && rgba[i + 1] === 80 && rgba[i + 2] === 80) grey += 1;
+        if (rgba[i] === 0 && rgba[i + 1] === 0 && rgba[i + 2] === 0) black += 1;
+    }
+    return {grey, black};
+}"""
+
+
 def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Ukraine+theatre")
     image = pixels(page)
@@ -82,19 +96,7 @@ def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
     assert mask(image, (236, 234, 226), 4).sum() > 10_000  # Natural Earth land
     assert mask(image, (214, 230, 240), 4).sum() > 1_000  # sea (Black Sea, Sea of Azov)
     # the map's text canvas: grey place names and black launch-point names, as text pixels
-    text = map_frame(page).locator("body").evaluate(
-        """() => {
-            const {canvas, context} = window.mapviz.text;
-            const rgba = context.getImageData(0, 0, canvas.width, canvas.height).data;
-            let grey = 0, black = 0;
-            for (let i = 0; i < rgba.length; i += 4) {
-                if (rgba[i + 3] < 200) continue;
-                if (rgba[i] === 80 && rgba[i + 1] === 80 && rgba[i + 2] === 80) grey += 1;
-                if (rgba[i] === 0 && rgba[i + 1] === 0 && rgba[i + 2] === 0) black += 1;
-            }
-            return {grey, black};
-        }"""
-    )
+    text = map_frame(page).locator("body").evaluate(TEXT_PIXELS)
     assert text["grey"] > 100, text  # Ukraine, Moldova, Kharkiv, ...
     assert text["black"] > 100, text  # Belgorod, Kursk, Voronezh (city centre)
     close_app(page)

@@ -3,8 +3,9 @@
 UI-free: builds the deck spec from layer frames. The map component (`mapviz.mapcomponent`)
 converts it in the browser and draws the range rings, which follow the sliders, itself, with
 the colours, widths and label sizes defined here; it draws the text layers' records on a 2D
-canvas (frontend/src/textcanvas.js) rather than with deck.gl. Every layer has a fixed `id`. A record's
-tooltip is its `tt` field, plain text prepared here, shown as text (never parsed as HTML).
+canvas (frontend/src/textcanvas.js) rather than with deck.gl. Every layer has a fixed `id`. A
+record's tooltip is its `tt` field, plain text prepared here, shown as text (never parsed as
+HTML).
 
 One GPU pipeline per layer type: the layers of a type read the same accessors per record (or as
 one constant) alike and are alike pickable or not. The dot and polygon layers are pickable (every
