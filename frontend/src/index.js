@@ -8,14 +8,14 @@
 // - a transparent 2D canvas (ringcanvas.js) with the range bands, min and max rings, reach
 //   envelopes and ring labels, computed here (rings.js, ringdata.js) whenever a range slider
 //   moves.
-// The range sliders are part of the component: a press redraws the upper canvas at once, with
+// The range sliders are part of the component: a press redraws the rings' canvas at once, with
 // no round trip to the server; the new range then goes to the server (the component's value)
 // for the ring counts, the downloads and the link.
 // An image layer (the basemap's pieces, the strikes as one image) fetches its image only once
 // the view first shows its bounds.
 //
 // Text from data is only ever shown as text: tooltips are deck.gl's text tooltips, labels are
-// drawn by the text layer or `fillText`, and nothing here sets innerHTML.
+// drawn with `fillText`, and nothing here sets innerHTML.
 
 import {Deck, MapView, WebMercatorViewport} from '@deck.gl/core';
 import {
@@ -114,7 +114,7 @@ function readText(layer, data) {
       textRecords.set(data, records);
       entry.records = records;
       paintText();
-    });
+    }).catch((error) => console.warn(`mapviz: the map's text from ${data}: ${error}`));
   }
   return entry;
 }
