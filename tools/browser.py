@@ -107,24 +107,28 @@ WEBSOCKET_PROBE = """
     };
     poll();
   };
-  // The map's rings are on a 2D canvas over its WebGL one, a CPU canvas (drawn when the call
-  // returns, so done at its paint; the GPU process only composites it, as any page change).
-  // Only the map's frame counts them: Streamlit's tables draw on 2D canvases too.
+  // A draw's paint: two animation frames later. `cpu`: a CPU canvas's draw, done by then too.
+  const drawn = (cpu) => {
+    host.__lastDraw = now();
+    if (drawPending) return;
+    drawPending = true;
+    requestAnimationFrame(() => requestAnimationFrame(() => {
+      drawPending = false;
+      host.__paintTimes.push(now());
+      host.__drawPaintTimes.push(now());
+      if (cpu) host.__gpuDoneTimes.push(now());
+    }));
+  };
+  // The map's rings and text are on 2D canvases over its WebGL one: CPU canvases, drawn when
+  // the call returns, so done at their paint (the GPU process only composites them, as it does
+  // any change to the page). Only the map's frame counts them: Streamlit draws on 2D canvases
+  // too.
   if (host !== window) {
     for (const name of ['fill', 'stroke', 'fillText', 'clearRect']) {
       const native = CanvasRenderingContext2D.prototype[name];
       CanvasRenderingContext2D.prototype[name] = function (...args) {
         const result = native.apply(this, args);
-        host.__lastDraw = now();
-        if (!drawPending) {
-          drawPending = true;
-          requestAnimationFrame(() => requestAnimationFrame(() => {
-            drawPending = false;
-            host.__paintTimes.push(now());
-            host.__drawPaintTimes.push(now());
-            host.__gpuDoneTimes.push(now());
-          }));
-        }
+        drawn(true);
         return result;
       };
     }
@@ -136,15 +140,7 @@ WEBSOCKET_PROBE = """
       if (!native) continue;
       Context.prototype[name] = function (...args) {
         const result = native.apply(this, args);
-        host.__lastDraw = now();
-        if (!drawPending) {
-          drawPending = true;
-          requestAnimationFrame(() => requestAnimationFrame(() => {
-            drawPending = false;
-            host.__paintTimes.push(now());
-            host.__drawPaintTimes.push(now());
-          }));
-        }
+        drawn(false);
         if (!fencePending && this.fenceSync) {
           fencePending = true;
           queueMicrotask(() => fence(this));
