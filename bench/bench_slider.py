@@ -11,21 +11,23 @@ fresh browser context and its slider pressed 8 times, so a slow spell of this sh
 every app alike.
 
 Definitions (the same for every app):
-- a paint: the second animation frame after a websocket message, a fetched file or a WebGL
-  draw call (deck.gl draws an image layer only once the browser has decoded and uploaded it).
+- a paint: the second animation frame after a websocket message, a fetched file or a draw
+  call: WebGL's, and in mapviz's map also its 2D canvases' (rings, text); deck.gl draws an
+  image layer only once the browser has decoded and uploaded it.
 - first paint: from navigation start to the last paint of the initial load;
   measured in a fresh browser context (empty HTTP cache) after a first load that warms the
   server's caches (that first load is reported as "cold").
 - slider latency: from the key press (ArrowRight on the focused "Max range (km)" slider, so
   every press asks for a radius not drawn before and no cache of either app can answer) to the
-  map's repaint: the last paint of a WebGL draw once the page has answered the press
+  map's repaint: the last paint of a map draw once the page has answered the press
   (`tools.browser.wait_for_quiet` first waits for a server message after the key press, then
   for quiet). The baseline's map repaints when the server's answer arrives; mapviz's map (a
   component with its own sliders) repaints before it asks the server.
 - press to page settled: from the key press to the last paint of anything (for mapviz, the
   ring counts under the map, which the server computes, are the last to change).
 - the GPU's end (second table): the same two intervals, but ending when the GPU process has run
-  the last frame's draws (a WebGL fence after each frame). Under software WebGL the animation
+  the last frame's draws (a WebGL fence after each frame; a draw on mapviz's 2D canvases, CPU
+  canvases, is done at its paint). Under software WebGL the animation
   frames after a draw can pass before the GPU process has drawn it, so this is when the map on
   screen has changed.
 """

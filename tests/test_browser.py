@@ -88,6 +88,15 @@ TEXT_PIXELS = """() => {
 }"""
 
 
+def tooltip_at_centre(page: Any) -> Any:
+    """Hover the middle of the map; return its tooltip once it shows."""
+    box = map_area(page).bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    tooltip = map_tooltip(page)
+    tooltip.wait_for(state="visible", timeout=20_000)
+    return tooltip
+
+
 def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Ukraine+theatre")
     image = pixels(page)
@@ -202,10 +211,7 @@ def test_tooltip_shows_hostile_text_as_text(server: str, browser: Any, tmp_path:
     csv.write_text(f'id,date,place,lat,lon\nh1,2024-01-02,"{HOSTILE}",50.4,36.8\n')
     page.locator("input[type=file]").set_input_files(str(csv))
     wait_for_quiet(page)
-    box = map_area(page).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    tooltip = map_tooltip(page)
-    tooltip.wait_for(state="visible", timeout=20_000)
+    tooltip = tooltip_at_centre(page)
     assert HOSTILE in tooltip.inner_text()
     assert tooltip.locator("img").count() == 0
     assert dialogs == []
@@ -217,10 +223,7 @@ def test_hovering_a_range_band_says_how_far_it_is(server: str, browser: Any) -> 
     # between its 380 km and 800 km rings
     custom = quote("name=East point,lat=50.4,lon=43.8")
     page = open_app(browser, f"{server}/?view=Kharkiv&sites=&custom={custom}")
-    box = map_area(page).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    tooltip = map_tooltip(page)
-    tooltip.wait_for(state="visible", timeout=20_000)
+    tooltip = tooltip_at_centre(page)
     assert tooltip.inner_text() == "East point: 380 to 800 km away (range band)"
     close_app(page)
 
@@ -234,10 +237,7 @@ def test_a_strike_inside_a_band_shows_its_own_tooltip(
     csv.write_text("id,date,place,lat,lon\ns1,2024-01-02,Centre strike,50.4,36.8\n")
     page.locator("input[type=file]").set_input_files(str(csv))
     wait_for_quiet(page)
-    box = map_area(page).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    tooltip = map_tooltip(page)
-    tooltip.wait_for(state="visible", timeout=20_000)
+    tooltip = tooltip_at_centre(page)
     assert "Centre strike" in tooltip.inner_text()
     assert "range band" not in tooltip.inner_text()
     close_app(page)

@@ -121,9 +121,9 @@ function readText(layer, data) {
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
 // range goes to the server when it is set (each key press, the end of a drag), once the frame
-// with the new rings is on screen: deck.gl draws them in the next animation frame, which is
-// shown by the one after it. The page's rerun that follows (its messages, the counts table)
-// then does not hold up that frame.
+// with the new rings is on screen: they are drawn on their canvas at once and shown in the next
+// animation frame or so. The page's rerun that follows (its messages, the counts table) then
+// does not hold up that frame.
 function onSlide() {
   showRange();
   drawRings();
@@ -174,7 +174,7 @@ function setUpSliders(slider) {
   byId('min-help').textContent = slider.min_help;
 }
 
-// --- the map: the deck and the rings over it ---------------------------------------------
+// --- the map: the deck and the 2D canvases over it ---------------------------------------
 
 // The spec's static files ("app/static/...") are relative to the app's page; this page is two
 // levels below it (component/<name>/index.html), whatever path the app is served under.
@@ -227,8 +227,8 @@ function shownStaticLayers() {
   return staticLayers.map((layer) => (outOfView(layer) ? layer.clone({image: null}) : layer));
 }
 
-// The view moves (a drag, a zoom): the deck draws the new view in its next frame, and the rings
-// are drawn again just after it (onAfterRender), so that both show in the same frame.
+// The view moves (a drag, a zoom): the deck draws the new view in its next frame, and the 2D
+// canvases are drawn again just after it (onAfterRender), so that all show in the same frame.
 function onViewStateChange({viewState: next}) {
   viewState = next;
   overlaysStale = true;

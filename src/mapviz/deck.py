@@ -231,7 +231,7 @@ def _publishers(sources_json: str) -> str:
 
 
 def label_layer(records: list[dict[str, Any]]) -> pdk.Layer:
-    """Return every map label (ring radii, launch points, HYPOTHETICAL areas) as one text layer.
+    """Return the map's labels (launch points, HYPOTHETICAL areas) as one text layer.
 
     Records have a position `p`, text `t`, colour `c` and pixel offset `o`. The map draws them
     on its 2D text canvas: a deck.gl text layer builds a GPU pipeline and a font atlas, about half
