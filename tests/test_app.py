@@ -355,20 +355,31 @@ def test_evicted_static_layers_are_published_again(app: AppTest, layer_id: str) 
     assert json.loads(again.read_text(encoding="utf-8"))
 
 
-def test_the_map_converts_every_layer_type_the_page_sends(monkeypatch: pytest.MonkeyPatch) -> None:
-    # the map's JSON converter knows only the layer classes frontend/src/index.js names
+def test_the_map_draws_every_layer_type_and_prop_the_page_sends(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # the map's canvases draw only the layer types and props frontend/src/index.js lists
     source = (ROOT / "frontend" / "src" / "index.js").read_text(encoding="utf-8")
-    classes = re.search(r"classes: \{([^}]*)\}", source)
-    assert classes is not None
-    known = set(re.findall(r"\w+", classes[1]))
-    sent = set()
+    table = re.search(r"const LAYER_PROPS = \{(.*?)\n\};", source, re.DOTALL)
+    assert table is not None
+    known = {
+        kind: set(re.findall(r"(\w+): ", props))
+        for kind, props in re.findall(r"(\w+Layer): \{(.*?)\}", table[1], re.DOTALL)
+    }
+    assert known["ScatterplotLayer"] >= {"getPosition", "radiusUnits", "pickable"}
+    sent: set[str] = set()
     for count in (None, "3000"):  # the shipped reports as points, then strikes as one image
         if count is None:
             monkeypatch.delenv("MAPVIZ_SYNTHETIC_STRIKES", raising=False)
         else:
             monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", count)
         document = spec(run(AppTest.from_file(APP, default_timeout=120)))
-        sent |= {entry["@@type"] for entry in document["layers"]}
+        for entry in document["layers"]:
+            kind = entry["@@type"]
+            sent.add(kind)
+            assert kind in known, kind
+            assert set(entry) - {"@@type", "id", "data"} <= known[kind], (kind, entry.keys())
+            assert entry.get("stroked", False) is False or kind == "ScatterplotLayer"
+            assert entry.get("widthUnits", "pixels") == "pixels"
         sent |= {entry["@@type"] for entry in document["views"]}
-    assert sent <= known, sent - known
     assert {"BitmapLayer", "ScatterplotLayer", "TextLayer", "MapView"} <= sent

@@ -124,7 +124,7 @@ WEBSOCKET_PROBE = """
   // any change to the page). Only the map's frame counts them: Streamlit draws on 2D canvases
   // too.
   if (host !== window) {
-    for (const name of ['fill', 'stroke', 'fillText', 'clearRect']) {
+    for (const name of ['fill', 'stroke', 'fillText', 'clearRect', 'drawImage']) {
       const native = CanvasRenderingContext2D.prototype[name];
       CanvasRenderingContext2D.prototype[name] = function (...args) {
         const result = native.apply(this, args);

@@ -1,38 +1,64 @@
 // The map of mapviz as a Streamlit component (src/mapviz/mapcomponent.py sends its arguments).
 //
-// Three canvases, one over the other, share one view:
-// - deck.gl's, with the layers that do not follow the range sliders (basemap, strikes, launch
-//   points, hypothetical areas), converted once from pydeck's JSON spec;
-// - a transparent 2D canvas (textcanvas.js) with the spec's text layers: place names, launch
-//   point names, HYPOTHETICAL labels;
-// - a transparent 2D canvas (ringcanvas.js) with the range bands, min and max rings, reach
-//   envelopes and ring labels, computed here (rings.js, ringdata.js) whenever a range slider
-//   moves.
+// Three transparent 2D canvases, one over the other, share one view:
+// - layercanvas.js: the spec's layers that do not follow the range sliders (basemap and strikes
+//   images, hypothetical areas, strikes, launch points), read from pydeck's JSON spec;
+// - textcanvas.js: the spec's text layers (place names, launch point names, HYPOTHETICAL
+//   labels);
+// - ringcanvas.js: the range bands, min and max rings, reach envelopes and ring labels,
+//   computed here (rings.js, ringdata.js) whenever a range slider moves.
+// Beneath them, a deck.gl deck with no layers moves the view (drag, wheel, keys) and shows the
+// tooltips. Nothing is drawn with WebGL: under software WebGL (SwiftShader, any machine without
+// a GPU) every layer type's GPU pipeline and every image's upload held up the first paint by
+// hundreds of ms, and the slider by a redraw of the whole map (docs/BENCHMARKS.md).
 // The range sliders are part of the component: a press redraws the rings' canvas at once, with
 // no round trip to the server; the new range then goes to the server (the component's value)
 // for the ring counts, the downloads and the link.
-// An image layer (the basemap's pieces, the strikes as one image) fetches its image only once
-// the view first shows its bounds.
 //
 // Text from data is only ever shown as text: tooltips are deck.gl's text tooltips, labels are
 // drawn with `fillText`, and nothing here sets innerHTML.
 
 import {Deck, MapView, WebMercatorViewport} from '@deck.gl/core';
-import {
-  BitmapLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer,
-} from '@deck.gl/layers';
 import {JSONConverter, JSONConfiguration} from '@deck.gl/json';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
+import {LayerCanvas} from './layercanvas.js';
 import {RingCanvas} from './ringcanvas.js';
 import {TextCanvas} from './textcanvas.js';
 
-// The layer types mapviz.deck uses (a test in tests/test_app.py checks the page sends no other).
+// The layer types and props mapviz.deck uses, as the canvases draw them, with deck.gl's defaults
+// but one: a polygon is only filled (mapviz.deck draws outlines as lines). Line widths are in
+// pixels; a text layer's characters are any the browser's fonts have. A test in
+// tests/test_app.py checks that the page sends no other type or prop.
+const BLACK = [0, 0, 0, 255];
+const LAYER_PROPS = {
+  BitmapLayer: {image: null, bounds: [0, 0, 0, 0]},
+  LineLayer: {getSourcePosition: null, getTargetPosition: null, getColor: BLACK, getWidth: 1,
+    widthUnits: 'pixels'},
+  PolygonLayer: {getPolygon: null, getFillColor: BLACK, stroked: false, pickable: false},
+  ScatterplotLayer: {getPosition: null, getRadius: 1, radiusUnits: 'meters', getFillColor: BLACK,
+    getLineColor: BLACK, stroked: false, lineWidthMinPixels: 0, pickable: false},
+  TextLayer: {getPosition: null, getText: null, getColor: BLACK, getPixelOffset: [0, 0],
+    getSize: 32, fontFamily: 'Monaco, monospace', fontWeight: 'normal', characterSet: 'auto'},
+};
+// The converter reads a layer as its type and props, accessors ("@@=p") made functions.
+const layerOf = (type) => class {
+  constructor(props) {
+    this.type = type;
+    this.props = {...LAYER_PROPS[type], ...props};
+  }
+};
 const converter = new JSONConverter({
   configuration: new JSONConfiguration({
-    classes: {BitmapLayer, LineLayer, PolygonLayer, ScatterplotLayer, TextLayer, MapView},
+    classes: {MapView, ...Object.fromEntries(Object.keys(LAYER_PROPS).map((t) => [t, layerOf(t)]))},
   }),
 });
+// The deck's WebGL context draws nothing: no depth, stencil or multisampled buffers.
+const DEVICE = {webgl: {antialias: false, depth: false, stencil: false,
+  preserveDrawingBuffer: false}};
+// Pan and zoom; no rotation or tilt.
+const CONTROLLER = {dragRotate: false, touchRotate: false, keyboard: {rotateSpeedX: 0,
+  rotateSpeedY: 0}};
 const RING_CACHE_SIZE = 256;
 
 const post = (type, extra) =>
@@ -44,15 +70,14 @@ let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
 let deck = null;
-let textCanvas = null;  // over the deck
+let layerCanvas = null;  // over the deck
+let textCanvas = null;  // over the layers
 let ringCanvas = null;  // over the text
 let ringsDrawn = null;  // ringData's output for the sliders' range
-let overlaysStale = false;  // the view has moved since the 2D canvases were drawn
-let staticLayers = [];  // converted from the spec, for the deck
-let textLayers = [];  // the spec's text layers, for the text canvas: {props, records}
-const textRecords = new Map();  // a text layer's data file (URL) -> its records, once read
+let mapLayers = [];  // the spec's layers but text, for the layer canvas: {type, props, records}
+let textLayers = [];  // the spec's text layers, for the text canvas
+const records = new Map();  // a layer's data file (URL) -> its records, once read
 let viewState = null;  // the view as last shown
-const imagesInView = new Set();  // ids of the image layers whose bounds the view has shown
 const ringCache = new Map();
 const byId = (id) => document.getElementById(id);
 
@@ -95,28 +120,6 @@ function drawRings() {
 
 function paintRings() {
   ringCanvas.draw(ringsDrawn, args.rings.style, currentViewport());
-}
-
-function paintText() {
-  textCanvas.draw(textLayers, currentViewport());
-}
-
-// A text layer's records: its data (`data`, as in the spec), or the records of its data file,
-// read once.
-function readText(layer, data) {
-  const entry = {props: layer.props, records: null};
-  if (typeof data !== 'string') {
-    entry.records = data;
-  } else if (textRecords.has(data)) {
-    entry.records = textRecords.get(data);
-  } else {
-    fetch(data).then((response) => response.json()).then((records) => {
-      textRecords.set(data, records);
-      entry.records = records;
-      paintText();
-    }).catch((error) => console.warn(`mapviz: the map's text from ${data}: ${error}`));
-  }
-  return entry;
 }
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
@@ -190,14 +193,6 @@ const absolute = (value) => {
   return value;
 };
 
-// Whether lon/lat boxes [west, south, east, north] overlap; the view's box may reach past the
-// antimeridian (the map view repeats the world), an image's does not.
-function overlaps(image, view) {
-  if (image[1] > view[3] || image[3] < view[1]) return false;
-  if (view[2] - view[0] >= 360) return true;
-  return [-360, 0, 360].some((shift) => image[0] + shift <= view[2] && image[2] + shift >= view[0]);
-}
-
 // The map's Web Mercator viewport for the view as last shown.
 function currentViewport() {
   const element = byId('map');
@@ -206,66 +201,81 @@ function currentViewport() {
   });
 }
 
-// Marks the image layers the view now shows; returns whether there were any new ones.
-function markImagesInView() {
-  const box = currentViewport().getBounds();
-  let added = false;
-  for (const layer of staticLayers) {
-    if (layer instanceof BitmapLayer && !imagesInView.has(layer.id)
-        && overlaps(layer.props.bounds, box)) {
-      imagesInView.add(layer.id);
-      added = true;
-    }
+function paintLayers() {
+  const viewport = currentViewport();
+  layerCanvas.draw(mapLayers, viewport);
+  textCanvas.draw(textLayers, viewport);
+}
+
+// The map is drawn again in the next animation frame, once however many changes come before
+// it: the layers when an image or a data file has arrived, everything when the view has moved
+// or the map was resized.
+let paintPending = null;  // null, or whether the rings are to be drawn too
+function paintSoon(rings = false) {
+  if (paintPending === null) {
+    requestAnimationFrame(() => {
+      paintLayers();
+      if (paintPending) paintRings();
+      paintPending = null;
+    });
   }
-  return added;
+  paintPending = paintPending || rings;
+}
+const paintAllSoon = () => paintSoon(true);
+window.addEventListener('resize', paintAllSoon);
+
+// A layer of the spec ({type, props: its props with accessors as functions, records}): its
+// records are its data, or those of its data file once read (read once).
+function readLayer({type, props}) {
+  const layer = {type, props, records: null};
+  const {data} = props;
+  if (typeof data !== 'string') {
+    layer.records = data || [];
+  } else if (records.has(data)) {
+    layer.records = records.get(data);
+  } else {
+    fetch(data).then((response) => response.json()).then((read) => {
+      records.set(data, read);
+      layer.records = read;
+      paintSoon();
+    }).catch((error) => console.warn(`mapviz: the map's data from ${data}: ${error}`));
+  }
+  return layer;
 }
 
-// The deck's layers; an image layer out of view so far is drawn without its image, so nothing
-// is fetched for it.
-function shownStaticLayers() {
-  const outOfView = (layer) => layer instanceof BitmapLayer && !imagesInView.has(layer.id);
-  return staticLayers.map((layer) => (outOfView(layer) ? layer.clone({image: null}) : layer));
-}
-
-// The view moves (a drag, a zoom): the deck draws the new view in its next frame, and the 2D
-// canvases are drawn again just after it (onAfterRender), so that all show in the same frame.
+// The view moves (a drag, a zoom, a step of a transition): it stays flat (the 2D canvases draw
+// a map seen from straight above), and the map is drawn again in the next frame.
 function onViewStateChange({viewState: next}) {
-  viewState = next;
-  overlaysStale = true;
-  if (markImagesInView()) deck.setProps({layers: shownStaticLayers()});
+  viewState = {...next, pitch: 0, bearing: 0};
+  paintAllSoon();
+  return viewState;
 }
 
-function onAfterRender() {
-  if (!overlaysStale) return;
-  overlaysStale = false;
-  paintText();
-  paintRings();
-}
-window.addEventListener('resize', () => { overlaysStale = true; });  // the deck redraws, resized
-
-// A hovered object's tooltip: a strike, a launch point or an area, else the band it lies in.
-function tooltip({x, y, object}) {
-  if (object && object.tt) return {text: String(object.tt)};
+// A hovered point's tooltip: a strike, a launch point or an area, else the band it lies in.
+function tooltip({x, y}) {
+  const object = layerCanvas.objectAt(x, y);
+  if (object) return {text: String(object.tt)};
   const band = ringCanvas.bandAt(x, y);
   return band ? {text: String(band)} : null;
 }
 
-// The view settings (mapviz.deck.deck's) come from the spec; `showView` sets the view.
+// The view settings (mapviz.deck.deck's) come from the spec. The deck draws no layers: it moves
+// the view (its controller) and shows the tooltips.
 function createMap(views) {
   const parent = byId('map');
-  deck = new Deck({parent, views, controller: true, layers: [],
-    style: {position: 'absolute', left: 0, top: 0}, getTooltip: tooltip, onViewStateChange,
-    onAfterRender});
+  deck = new Deck({parent, views, controller: CONTROLLER, layers: [], deviceProps: DEVICE,
+    style: {position: 'absolute', left: 0, top: 0}, getTooltip: tooltip, onViewStateChange});
+  layerCanvas = new LayerCanvas(parent, () => paintSoon());
   textCanvas = new TextCanvas(parent);
   ringCanvas = new RingCanvas(parent);
-  window.mapviz = {deck, text: textCanvas, rings: ringCanvas};  // for the browser tests
+  window.mapviz = {deck, layers: layerCanvas, text: textCanvas, rings: ringCanvas};  // for tests
 }
 
 function showView(view) {
   viewState = view;
-  overlaysStale = true;
-  markImagesInView();
-  deck.setProps({initialViewState: view, layers: shownStaticLayers()});
+  deck.setProps({initialViewState: view});
+  paintLayers();
+  paintRings();
 }
 
 function render(next) {
@@ -273,24 +283,19 @@ function render(next) {
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
   if (args.spec !== specText) {
     specText = args.spec;
-    const spec = absolute(JSON.parse(specText));
-    const converted = converter.convert(spec);
+    const converted = converter.convert(absolute(JSON.parse(specText)));
     if (!deck) {
       setUpSliders(args.slider);
       createMap(converted.views);
     }
-    staticLayers = converted.layers.filter((layer) => !(layer instanceof TextLayer));
-    // A layer's data as given (its props hold a data file's records only once a deck loads it).
-    const data = Object.fromEntries(spec.layers.map((layer) => [layer.id, layer.data]));
-    textLayers = converted.layers.filter((layer) => layer instanceof TextLayer)
-      .map((layer) => readText(layer, data[layer.id]));
+    const layers = converted.layers.map(readLayer);
+    mapLayers = layers.filter((layer) => layer.type !== 'TextLayer');
+    textLayers = layers.filter((layer) => layer.type === 'TextLayer');
     if (args.view_key !== viewKey) {
       viewKey = args.view_key;
       showView(converted.initialViewState);
     } else {
-      markImagesInView();
-      deck.setProps({layers: shownStaticLayers()});
-      paintText();
+      paintLayers();
     }
   }
   let redraw = false;

@@ -9,6 +9,10 @@
 
 const MERCATOR_MAX_LAT = 85.051129;
 
+// A layer's prop for a record: an accessor (a function of the record) or a constant.
+export const value = (accessor, record) =>
+  (typeof accessor === 'function' ? accessor(record) : accessor);
+
 export const css = (c) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${c.length > 3 ? c[3] / 255 : 1})`;
 
 export class Overlay {

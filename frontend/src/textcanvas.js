@@ -3,9 +3,7 @@
 // than by deck.gl, with their props: position, text, colour and pixel offset per record, size,
 // font family and weight; centred on the point, as deck.gl's text layer draws them.
 
-import {Overlay, css} from './overlay.js';
-
-const value = (accessor, record) => (typeof accessor === 'function' ? accessor(record) : accessor);
+import {Overlay, css, value} from './overlay.js';
 
 export class TextCanvas extends Overlay {
   // Draws each of `layers` ({props: a converted text layer's props, records: its data or null
