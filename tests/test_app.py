@@ -358,9 +358,9 @@ def test_evicted_static_layers_are_published_again(app: AppTest, layer_id: str) 
 def test_the_map_draws_every_layer_type_and_prop_the_page_sends(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    # the map's canvases draw only the layer types and props frontend/src/index.js lists
-    source = (ROOT / "frontend" / "src" / "index.js").read_text(encoding="utf-8")
-    table = re.search(r"const LAYER_PROPS = \{(.*?)\n\};", source, re.DOTALL)
+    # the map's canvases draw only the layer types and props frontend/src/spec.js lists
+    source = (ROOT / "frontend" / "src" / "spec.js").read_text(encoding="utf-8")
+    table = re.search(r"export const LAYER_PROPS = \{(.*?)\n\};", source, re.DOTALL)
     assert table is not None
     known = {
         kind: set(re.findall(r"(\w+): ", props))

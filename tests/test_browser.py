@@ -88,10 +88,14 @@ TEXT_PIXELS = """() => {
 }"""
 
 
+def map_centre(page: Any) -> tuple[float, float]:
+    box = map_area(page).bounding_box()
+    return box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+
+
 def tooltip_at_centre(page: Any) -> Any:
     """Hover the middle of the map; return its tooltip once it shows."""
-    box = map_area(page).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*map_centre(page))
     tooltip = map_tooltip(page)
     tooltip.wait_for(state="visible", timeout=20_000)
     return tooltip
@@ -317,14 +321,107 @@ def test_the_map_fetches_the_basemap_images_its_view_shows(server: str, browser:
     page = open_app(browser, server + "/?view=Ukraine+theatre", on_request=on_request)
     assert fetched == ["basemap_theatre.png"]  # the view (7-61E, 41-57N) lies inside it
     assert mask(pixels(page), (236, 234, 226), 4).sum() > 10_000  # and it is drawn: land
-    box = map_area(page).bounding_box()
-    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    page.mouse.move(*map_centre(page))
     for _ in range(6):  # zoom out until the view reaches past 110E
         page.mouse.wheel(0, 400)
         page.wait_for_timeout(200)
     page.wait_for_function("() => performance.now() - window.__lastDraw > 500", polling=100)
     assert "basemap_indo_pacific.png" in fetched, fetched
     assert len(fetched) == len(set(fetched))  # each image fetched once
+    close_app(page)
+
+
+def settled_pixels(page: Any) -> Any:
+    """The map's pixels once it has drawn what the last move asked for, the pointer off it."""
+    page.mouse.move(1, 1)  # off the map: no tooltip
+    page.wait_for_function("() => performance.now() - window.__lastDraw > 300", polling=50)
+    return pixels(page)
+
+
+def matching(before: Any, after: Any, dx: int, dy: int) -> float:
+    """The share of pixels of `before` found in `after` moved by (dx, dy), where both show."""
+    height, width = before.shape[:2]
+    moved = after[max(0, dy) : height + min(0, dy), max(0, dx) : width + min(0, dx)]
+    kept = before[max(0, -dy) : height - max(0, dy), max(0, -dx) : width - max(0, dx)]
+    return float(np.mean(np.abs(moved - kept).max(axis=-1) <= 8))
+
+
+def test_dragging_the_map_moves_everything_on_it_with_the_pointer(
+    server: str, browser: Any
+) -> None:
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    before = settled_pixels(page)
+    x, y = map_centre(page)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for step in range(1, 11):  # 150 px right and 60 px up, in 10 moves
+        page.mouse.move(x + 15 * step, y - 6 * step)
+    page.mouse.up()
+    after = settled_pixels(page)
+    # basemap, strikes, names and rings alike: the map as it was, moved by the drag
+    assert matching(before, after, 150, -60) > 0.97
+    assert matching(before, after, 0, 0) < 0.7  # (it did move)
+    close_app(page)
+
+
+def view_of(page: Any, lon_lat: tuple[float, float]) -> dict[str, float]:
+    """The map's zoom and where (CSS pixels in the map) it draws the point `lon_lat`."""
+    view: dict[str, float] = (
+        map_frame(page)
+        .locator("#map")
+        .evaluate(
+            """(map, point) => {
+            const viewport = window.mapviz.controller.viewport();
+            const [x, y] = viewport.project(point);
+            return {zoom: viewport.zoom, x, y};
+        }""",
+            list(lon_lat),
+        )
+    )
+    return view
+
+
+def test_double_click_and_keys_zoom_and_pan_the_map(server: str, browser: Any) -> None:
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    box = map_area(page).bounding_box()
+    kharkiv = (36.23, 49.99)
+    start = view_of(page, kharkiv)
+    # a double click zooms in twice as near about the pointer: what lay under it stays there
+    page.mouse.dblclick(box["x"] + start["x"], box["y"] + start["y"])
+    zoomed = view_of(page, kharkiv)
+    assert zoomed["zoom"] == pytest.approx(start["zoom"] + 1)
+    assert (zoomed["x"], zoomed["y"]) == pytest.approx((start["x"], start["y"]), abs=0.5)
+    # with Shift, out again
+    page.keyboard.down("Shift")
+    page.mouse.dblclick(box["x"] + start["x"], box["y"] + start["y"])
+    page.keyboard.up("Shift")
+    assert view_of(page, kharkiv) == pytest.approx(start, abs=0.5)
+    # the map has focus (it took it on the click): arrow keys pan it by 100 px, + and - zoom
+    page.keyboard.press("ArrowLeft")
+    page.keyboard.press("ArrowUp")
+    moved = view_of(page, kharkiv)
+    assert (moved["x"], moved["y"]) == pytest.approx((start["x"] + 100, start["y"] + 100), abs=0.5)
+    page.keyboard.press("+")
+    assert view_of(page, kharkiv)["zoom"] == pytest.approx(start["zoom"] + 1)
+    page.keyboard.press("-")
+    assert view_of(page, kharkiv) == pytest.approx(moved, abs=0.5)
+    close_app(page)
+
+
+def test_zoomed_all_the_way_out_the_map_has_no_blank_band(server: str, browser: Any) -> None:
+    page = open_app(browser, server + "/?view=Whole+world")
+    x, y = map_centre(page)
+    page.mouse.move(x, y)
+    for _ in range(8):
+        page.mouse.wheel(0, 400)
+    page.mouse.down()  # and try to drag the world down, off the top
+    page.mouse.move(x, y + 400, steps=5)
+    page.mouse.up()
+    image = settled_pixels(page)
+    blank = np.all(image >= 250, axis=-1)  # the page's white
+    # every row of the map shows some of the world (the screenshot's first and last rows may lie
+    # half outside the map: it starts at a fraction of a pixel)
+    assert not blank[1:-1].all(axis=1).any()
     close_app(page)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from itertools import pairwise
 from typing import Any
 
@@ -110,29 +111,34 @@ def test_deck_spec_is_compact_and_every_layer_has_an_id() -> None:
     assert fonts == {"Helvetica, Arial, sans-serif"}  # a literal, not an expression
 
 
-def test_layers_of_one_type_share_one_gpu_pipeline() -> None:
-    # What sets a layer's attributes: which accessors read a record's field ("@@=" expressions)
-    # and which give one constant, and whether it is pickable (a picking attribute). Under
-    # software WebGL each distinct set of a type costs a shader compilation at first paint.
-    layouts: dict[str, set[tuple[tuple[tuple[str, bool], ...], bool]]] = {}
-    for layer in json.loads(every_layer_deck())["layers"]:
-        accessors = tuple(
-            sorted(
-                (key, isinstance(value, str) and value.startswith("@@="))
-                for key, value in layer.items()
-                if key.startswith("get")
-            )
-        )
-        layouts.setdefault(layer["@@type"], set()).add((accessors, layer.get("pickable", False)))
-    counts = {kind: len(sets) for kind, sets in layouts.items()}
-    assert counts == dict.fromkeys(
-        ["BitmapLayer", "TextLayer", "PolygonLayer", "LineLayer", "ScatterplotLayer"], 1
-    )
-    # a line segment carries only its ends; colour and width are constants of its layer
-    ((line_accessors, line_pickable),) = layouts["LineLayer"]
-    per_record = {key for key, is_field in line_accessors if is_field}
-    assert per_record == {"getSourcePosition", "getTargetPosition"}
-    assert not line_pickable
+def test_every_accessor_is_one_the_map_reads() -> None:
+    # frontend/src/spec.js evaluates two expressions only: a record's field and a list of its
+    # items; any other "@@=" string would reach the canvases as a string
+    field = re.compile(r"@@=[A-Za-z_]\w*")
+    items = re.compile(r"@@=\[\s*this\[\d+\](\s*,\s*this\[\d+\])*\s*\]")
+    accessors = [
+        value
+        for layer in json.loads(every_layer_deck())["layers"]
+        for value in layer.values()
+        if isinstance(value, str) and value.startswith("@@=")
+    ]
+    assert accessors
+    assert all(field.fullmatch(value) or items.fullmatch(value) for value in accessors), accessors
+    assert "@@=[this[0], this[1]]" in accessors
+
+
+def test_a_line_record_is_its_ends_only() -> None:
+    # colour and width are constants of the layer; no line answers on hover
+    lines = [
+        layer
+        for layer in json.loads(every_layer_deck())["layers"]
+        if layer["@@type"] == "LineLayer"
+    ]
+    assert lines
+    for layer in lines:
+        per_record = {key for key, value in layer.items() if str(value).startswith("@@=")}
+        assert per_record == {"getSourcePosition", "getTargetPosition"}
+        assert not layer.get("pickable", False)
 
 
 def ground_length_m(line: list[list[float]]) -> float:

@@ -360,9 +360,5 @@ def map_area(page: Any) -> Any:
 
 
 def map_tooltip(page: Any) -> Any:
-    """Return the map's tooltip once it shows.
-
-    Each of the map's two decks has a tooltip element; the upper one, which gets the pointer,
-    shows what lies under it on either.
-    """
-    return map_frame(page).locator(".deck-tooltip >> visible=true").first
+    """Return the map's tooltip once it shows."""
+    return map_frame(page).locator(".tooltip >> visible=true").first

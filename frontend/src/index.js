@@ -7,58 +7,26 @@
 //   labels);
 // - ringcanvas.js: the range bands, min and max rings, reach envelopes and ring labels,
 //   computed here (rings.js, ringdata.js) whenever a range slider moves.
-// Beneath them, a deck.gl deck with no layers moves the view (drag, wheel, keys) and shows the
-// tooltips. Nothing is drawn with WebGL: under software WebGL (SwiftShader, any machine without
-// a GPU) every layer type's GPU pipeline and every image's upload held up the first paint by
-// hundreds of ms, and the slider by a redraw of the whole map (docs/BENCHMARKS.md).
+// The view moves as deck.gl's map controller moves it (controller.js) and is drawn as its map
+// view draws it (view.js). Nothing is drawn with WebGL: under software WebGL (SwiftShader, any
+// machine without a GPU) every layer type's GPU pipeline, every image's upload and the WebGL
+// context itself held up the first paint by tens to hundreds of ms each, and a slider press by a
+// redraw of the whole map (docs/BENCHMARKS.md); and the map works where WebGL does not.
 // The range sliders are part of the component: a press redraws the rings' canvas at once, with
 // no round trip to the server; the new range then goes to the server (the component's value)
 // for the ring counts, the downloads and the link.
 //
-// Text from data is only ever shown as text: tooltips are deck.gl's text tooltips, labels are
+// Text from data is only ever shown as text: tooltips are set as `textContent`, labels are
 // drawn with `fillText`, and nothing here sets innerHTML.
 
-import {Deck, MapView, WebMercatorViewport} from '@deck.gl/core';
-import {JSONConverter, JSONConfiguration} from '@deck.gl/json';
+import {Controller} from './controller.js';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
 import {LayerCanvas} from './layercanvas.js';
 import {RingCanvas} from './ringcanvas.js';
+import {readSpec} from './spec.js';
 import {TextCanvas} from './textcanvas.js';
 
-// The layer types and props mapviz.deck uses, as the canvases draw them, with deck.gl's defaults
-// but one: a polygon is only filled (mapviz.deck draws outlines as lines). Line widths are in
-// pixels; a text layer's characters are any the browser's fonts have. A test in
-// tests/test_app.py checks that the page sends no other type or prop.
-const BLACK = [0, 0, 0, 255];
-const LAYER_PROPS = {
-  BitmapLayer: {image: null, bounds: [0, 0, 0, 0]},
-  LineLayer: {getSourcePosition: null, getTargetPosition: null, getColor: BLACK, getWidth: 1,
-    widthUnits: 'pixels'},
-  PolygonLayer: {getPolygon: null, getFillColor: BLACK, stroked: false, pickable: false},
-  ScatterplotLayer: {getPosition: null, getRadius: 1, radiusUnits: 'meters', getFillColor: BLACK,
-    getLineColor: BLACK, stroked: false, lineWidthMinPixels: 0, pickable: false},
-  TextLayer: {getPosition: null, getText: null, getColor: BLACK, getPixelOffset: [0, 0],
-    getSize: 32, fontFamily: 'Monaco, monospace', fontWeight: 'normal', characterSet: 'auto'},
-};
-// The converter reads a layer as its type and props, accessors ("@@=p") made functions.
-const layerOf = (type) => class {
-  constructor(props) {
-    this.type = type;
-    this.props = {...LAYER_PROPS[type], ...props};
-  }
-};
-const converter = new JSONConverter({
-  configuration: new JSONConfiguration({
-    classes: {MapView, ...Object.fromEntries(Object.keys(LAYER_PROPS).map((t) => [t, layerOf(t)]))},
-  }),
-});
-// The deck's WebGL context draws nothing: no depth, stencil or multisampled buffers.
-const DEVICE = {webgl: {antialias: false, depth: false, stencil: false,
-  preserveDrawingBuffer: false}};
-// Pan and zoom; no rotation or tilt.
-const CONTROLLER = {dragRotate: false, touchRotate: false, keyboard: {rotateSpeedX: 0,
-  rotateSpeedY: 0}};
 const RING_CACHE_SIZE = 256;
 
 const post = (type, extra) =>
@@ -69,15 +37,15 @@ let specText = null;
 let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
-let deck = null;
-let layerCanvas = null;  // over the deck
+let controller = null;  // the view, moved by the pointer, the wheel and the keys
+let tooltipElement = null;
+let layerCanvas = null;
 let textCanvas = null;  // over the layers
 let ringCanvas = null;  // over the text
 let ringsDrawn = null;  // ringData's output for the sliders' range
 let mapLayers = [];  // the spec's layers but text, for the layer canvas: {type, props, records}
 let textLayers = [];  // the spec's text layers, for the text canvas
 const records = new Map();  // a layer's data file (URL) -> its records, once read
-let viewState = null;  // the view as last shown
 const ringCache = new Map();
 const byId = (id) => document.getElementById(id);
 
@@ -177,7 +145,7 @@ function setUpSliders(slider) {
   byId('min-help').textContent = slider.min_help;
 }
 
-// --- the map: the deck and the 2D canvases over it ---------------------------------------
+// --- the map: its canvases, its view and its tooltip ------------------------------------
 
 // The spec's static files ("app/static/...") are relative to the app's page; this page is two
 // levels below it (component/<name>/index.html), whatever path the app is served under.
@@ -193,13 +161,7 @@ const absolute = (value) => {
   return value;
 };
 
-// The map's Web Mercator viewport for the view as last shown.
-function currentViewport() {
-  const element = byId('map');
-  return new WebMercatorViewport({
-    ...viewState, width: element.clientWidth || 1, height: element.clientHeight || 1,
-  });
-}
+const currentViewport = () => controller.viewport();
 
 function paintLayers() {
   const viewport = currentViewport();
@@ -243,37 +205,50 @@ function readLayer({type, props}) {
   return layer;
 }
 
-// The view moves (a drag, a zoom, a step of a transition): it stays flat (the 2D canvases draw
-// a map seen from straight above), and the map is drawn again in the next frame.
-function onViewStateChange({viewState: next}) {
-  viewState = {...next, pitch: 0, bearing: 0};
+// The view has moved: the tooltip goes, and the map is drawn again in the next frame.
+function onView() {
+  showTooltip(null);
   paintAllSoon();
-  return viewState;
 }
 
-// A hovered point's tooltip: a strike, a launch point or an area, else the band it lies in.
-function tooltip({x, y}) {
-  const object = layerCanvas.objectAt(x, y);
-  if (object) return {text: String(object.tt)};
-  const band = ringCanvas.bandAt(x, y);
-  return band ? {text: String(band)} : null;
+// The pointer is over the map at (x, y) (CSS pixels in it), or has left it (null): the tooltip of
+// what lies under it (a strike, a launch point or an area, else the band it lies in), beside
+// the pointer and inside the map.
+function onHover(x, y) {
+  const object = x === null ? null : layerCanvas.objectAt(x, y);
+  showTooltip(object ? object.tt : x === null ? null : ringCanvas.bandAt(x, y), x, y);
 }
 
-// The view settings (mapviz.deck.deck's) come from the spec. The deck draws no layers: it moves
-// the view (its controller) and shows the tooltips.
-function createMap(views) {
+function showTooltip(text, x, y) {
+  if (text === null || text === undefined) {
+    tooltipElement.style.display = 'none';
+    return;
+  }
+  tooltipElement.textContent = String(text);
+  tooltipElement.style.display = 'block';
+  const map = byId('map');
+  const left = x + tooltipElement.offsetWidth > map.clientWidth ? x - tooltipElement.offsetWidth : x;
+  const top = y + tooltipElement.offsetHeight > map.clientHeight ? y - tooltipElement.offsetHeight : y;
+  tooltipElement.style.transform = `translate(${Math.max(0, left)}px, ${Math.max(0, top)}px)`;
+}
+
+// The map: its canvases, its tooltip, and the controller that moves its view (`view`, the
+// spec's initial view).
+function createMap(view) {
   const parent = byId('map');
-  deck = new Deck({parent, views, controller: CONTROLLER, layers: [], deviceProps: DEVICE,
-    style: {position: 'absolute', left: 0, top: 0}, getTooltip: tooltip, onViewStateChange});
   layerCanvas = new LayerCanvas(parent, () => paintSoon());
   textCanvas = new TextCanvas(parent);
   ringCanvas = new RingCanvas(parent);
-  window.mapviz = {deck, layers: layerCanvas, text: textCanvas, rings: ringCanvas};  // for tests
+  tooltipElement = document.createElement('div');
+  tooltipElement.className = 'tooltip';
+  parent.appendChild(tooltipElement);
+  controller = new Controller(parent, view, {onView, onHover});
+  window.mapviz = {controller, layers: layerCanvas, text: textCanvas, rings: ringCanvas};  // tests
 }
 
 function showView(view) {
-  viewState = view;
-  deck.setProps({initialViewState: view});
+  controller.setView(view);
+  showTooltip(null);
   paintLayers();
   paintRings();
 }
@@ -283,17 +258,17 @@ function render(next) {
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
   if (args.spec !== specText) {
     specText = args.spec;
-    const converted = converter.convert(absolute(JSON.parse(specText)));
-    if (!deck) {
+    const spec = readSpec(absolute(JSON.parse(specText)));
+    if (!controller) {
       setUpSliders(args.slider);
-      createMap(converted.views);
+      createMap(spec.initialViewState);
     }
-    const layers = converted.layers.map(readLayer);
+    const layers = spec.layers.map(readLayer);
     mapLayers = layers.filter((layer) => layer.type !== 'TextLayer');
     textLayers = layers.filter((layer) => layer.type === 'TextLayer');
     if (args.view_key !== viewKey) {
       viewKey = args.view_key;
-      showView(converted.initialViewState);
+      showView(spec.initialViewState);
     } else {
       paintLayers();
     }

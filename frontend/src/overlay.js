@@ -1,11 +1,11 @@
-// Transparent 2D canvases over the deck.gl map: the range rings (ringcanvas.js) and the map's
-// text (textcanvas.js), drawn as mapviz.deck would have deck.gl draw them.
+// What the map's transparent 2D canvases share; one over the other they draw the spec's layers
+// (layercanvas.js), its text (textcanvas.js) and the range rings (ringcanvas.js).
 //
-// 2D canvases rather than deck.gl layers: under software WebGL every layer type builds its own
-// GPU pipeline (the text layer's also a font atlas), and every WebGL context its own set, a few
-// hundred ms of the first load each (docs/BENCHMARKS.md). They are CPU canvases
-// (`willReadFrequently`), so what they show is drawn when `paint` returns. Text is drawn as text
-// (`fillText`), never parsed.
+// 2D canvases rather than WebGL (deck.gl): under software WebGL every layer type builds its own
+// GPU pipeline (the text layer's also a font atlas), every image is uploaded and mipmapped, and
+// the context itself takes its time: tens to hundreds of ms of the first load each
+// (docs/BENCHMARKS.md). They are CPU canvases (`willReadFrequently`), so what they show is drawn
+// when `paint` returns. Text is drawn as text (`fillText`), never parsed.
 
 const MERCATOR_MAX_LAT = 85.051129;
 
@@ -24,7 +24,7 @@ export class Overlay {
     this.context = this.canvas.getContext('2d', {willReadFrequently: true});
   }
 
-  // Clears the canvas for `viewport` (deck.gl's Web Mercator viewport of the map), then calls
+  // Clears the canvas for `viewport` (the map's FlatViewport, view.js), then calls
   // `drawCopy(at)` for each copy of the world the view shows: the map view repeats the world east
   // and west, and rings run on past 180 where they cross the antimeridian. `at(lon, lat)` is the
   // point's [x, y] in CSS pixels.

@@ -1,24 +1,17 @@
 """The map's layers as a pydeck Deck spec: basemap, strikes, launch points, hypothetical areas.
 
 UI-free: builds the deck spec from layer frames. The map component (`mapviz.mapcomponent`)
-converts it in the browser and draws the range rings, which follow the sliders, itself, with
-the colours, widths and label sizes defined here; it draws the text layers' records on a 2D
-canvas (frontend/src/textcanvas.js) rather than with deck.gl. Every layer has a fixed `id`. A
-record's tooltip is its `tt` field, plain text prepared here, shown as text (never parsed as
-HTML).
+reads it in the browser and draws its layers in order on 2D canvases, as deck.gl's layers of
+those types draw them (frontend/src/spec.js lists the types and props it draws; a test checks
+that the page sends no other), and draws the range rings, which follow the sliders, itself, with
+the colours, widths and label sizes defined here. The spec stays a plain pydeck deck, which
+deck.gl itself would draw alike. Every layer has a fixed `id`. A record's tooltip is its `tt`
+field, plain text prepared here, shown as text (never parsed as HTML).
 
-One GPU pipeline per layer type: the layers of a type read the same accessors per record (or as
-one constant) alike and are alike pickable or not. The dot and polygon layers are pickable (every
-record has a tooltip); the line, text and image layers are not. Under software WebGL
-(SwiftShader: the browser tests, the benchmarks, any machine without a GPU) the GPU process
-compiles a pipeline for each distinct set of a layer type's attributes when it first draws it,
-and an accessor per record instead of a constant, or a picking attribute, makes a different set:
-0.1-0.9 s of its time at the first paint each (docs/BENCHMARKS.md). A test pins this.
-
-Lines (dashed outlines, uncertainty circles; the map component draws the rings on a 2D canvas)
-are deck.gl line layers, one record per straight segment, rather
-than path layers: under software WebGL a path layer's pipeline took about 1 s to compile and
-each of its segments costs the GPU about twice a line segment's on every frame.
+Lines (dashed outlines, uncertainty circles) are line layers, one record per straight segment
+of four numbers: each dash is its own line, with no dash pattern to apply. (When the map was
+drawn with WebGL, a path layer's pipeline and segments cost several times a line layer's under
+software rendering; see docs/BENCHMARKS.md.)
 """
 
 from __future__ import annotations
@@ -82,8 +75,9 @@ DISPLAY_DECIMALS: Final = 5
 
 VECTOR_STRIKE_LIMIT: Final = 2000
 """Up to this many strikes are drawn as points with tooltips and precision circles; beyond it
-as one image. deck.gl (through Streamlit) reprocesses every point of a point layer on each map
-update, which at 10,000 points costs seconds in a software-rendered browser."""
+as one image, whose cost does not grow with the number of strikes. Points travel as a file of
+records (about 300 bytes each, with their tooltips) that the browser fetches and parses, and the
+map draws every dot on every frame of a drag or zoom."""
 MAX_RASTER_SIDE_PX: Final = 4096
 MAX_RASTER_ZOOM: Final = 9
 WORLD_PX_AT_ZOOM_0: Final = 512
@@ -151,9 +145,11 @@ VIEW_PRESETS: Final = {
 def inert(text: object) -> str:
     """Return text from data made safe to place inside the deck spec, shortened for display.
 
-    deck.gl's JSON converter evaluates strings that start with "@@" ("@@=expression",
-    "@@#CONSTANT"); a zero-width space after the first "@" keeps such text as text. HTML needs
-    no escaping here: tooltips and labels are drawn as text, never parsed as HTML.
+    deck.gl's JSON converter, which reads pydeck specs, evaluates strings that start with "@@"
+    ("@@=expression", "@@#CONSTANT"); a zero-width space after the first "@" keeps such text as
+    text. (The map's own reader evaluates only mapviz's two accessor forms, and only as a layer's
+    props; the spec stays safe for any reader.) HTML needs no escaping here: tooltips and labels
+    are drawn as text, never parsed as HTML.
     """
     value = str(text)
     if len(value) > MAX_DISPLAY_CHARS:
@@ -234,11 +230,10 @@ def label_layer(records: list[dict[str, Any]]) -> pdk.Layer:
     """Return the map's labels (launch points, HYPOTHETICAL areas) as one text layer.
 
     Records have a position `p`, text `t`, colour `c` and pixel offset `o`. The map draws them
-    on its 2D text canvas: a deck.gl text layer builds a GPU pipeline and a font atlas, about half
-    a second of the first paint under software WebGL (docs/BENCHMARKS.md). Drawn by deck.gl (a
-    plain pydeck chart of this spec): plain bitmap font, bold, no background box and no outline;
-    the font's characters are those of the texts (deck.gl's default is ASCII only, which dropped
-    "ô" from "Côte d'Ivoire" and every letter of a launch point named in Cyrillic).
+    on its text canvas with the browser's fonts: bold, no background box and no outline. Drawn
+    by deck.gl (a plain pydeck chart of this spec), the font's characters are those of the texts
+    (deck.gl's default is ASCII only, which dropped "ô" from "Côte d'Ivoire" and every letter of
+    a launch point named in Cyrillic).
     """
     return pdk.Layer(
         "TextLayer",
@@ -351,9 +346,8 @@ def place_names_layer(names_url: str) -> pdk.Layer:
 DASHES_PER_RING: Final = 60
 DASH_DUTY: Final = 0.6
 """A dashed outline is drawn as this many dashes per closed line, each this fraction of its
-period: dashes as geometry (line segments) rather than deck.gl's dash extension, which would
-add a shader variant (one more pipeline to compile, see the module docstring) and works on path
-layers only."""
+period: dashes as geometry (line segments), which any reader of the spec draws alike, rather
+than deck.gl's dash extension (a shader option of path layers)."""
 
 
 def dashes(path: list[list[float]], count: int = DASHES_PER_RING) -> list[list[list[float]]]:
@@ -403,11 +397,10 @@ def _lines(
 ) -> pdk.Layer:
     """Return a line layer of `Segment` records (or a URL of them).
 
-    A record is four numbers rather than an object with named ends: the rings travel on every
-    slider move, and this makes them a quarter shorter. Colour and width are one constant each
-    per layer, and no line layer is pickable, so that they share one GPU pipeline (module
-    docstring). What a line is, the legend says; the filled shapes beneath (bands, hypothetical
-    areas) and the launch points' dots answer on hover.
+    A record is four numbers rather than an object with named ends, a quarter shorter. Colour
+    and width are one constant each per layer, and no line layer is pickable: what a line is,
+    the legend says; the filled shapes beneath (hypothetical areas, the rings' bands) and the
+    launch points' dots answer on hover.
     """
     return pdk.Layer(
         "LineLayer",
@@ -434,8 +427,7 @@ def _dots(
     """Return a layer of outlined dots, rims at least `rim_px` wide.
 
     Records have a position `p`, a tooltip `tt` and the fields named by `fill` and `line`
-    (colours) and `radius` (in `units`). Every dot layer takes all of these per record and is
-    pickable, so that they share one GPU pipeline (module docstring).
+    (colours) and `radius` (in `units`). Every dot layer is pickable: its tooltip is `tt`.
     """
     return pdk.Layer(
         "ScatterplotLayer",
@@ -681,9 +673,8 @@ def deployment_outline_records(polygons: list[dict[str, Any]]) -> list[Segment]:
     """Dashed outlines of `deployment_records`, for `deployment_outline_layer`.
 
     Every boundary is cut into dashes, and each dash is drawn as the straight line between its
-    ends. The areas are illustrative, the chords keep within 0.25 km of their boundaries (a
-    test), and under software WebGL a line costs the GPU per segment on every frame, on screen
-    or not (docs/BENCHMARKS.md, "Session 9").
+    ends. The areas are illustrative, and the chords keep within 0.25 km of their boundaries (a
+    test).
     """
     return [
         [*dash[0], *dash[-1]]

@@ -6,7 +6,7 @@ geodesic (Karney's algorithm as implemented by PROJ, reached through `pyproj.Geo
 Geometries come in two forms:
 
 * the *display form* keeps longitudes continuous around the ring's centre (a ring at 178E spans
-  roughly 167..189), so deck.gl draws one closed shape; a ring that encloses a pole is closed along
+  roughly 167..189), so the map draws one closed shape; a ring that encloses a pole is closed along
   the pole's latitude and spans 360 degrees of longitude;
 * the *export form* (RFC 7946) is what `export_geometry` returns: longitudes within [-180, 180],
   split at the antimeridian into a MultiPolygon, counter-clockwise exteriors, and a pole-enclosing
