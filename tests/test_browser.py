@@ -408,6 +408,32 @@ def test_double_click_and_keys_zoom_and_pan_the_map(server: str, browser: Any) -
     close_app(page)
 
 
+def test_two_fingers_pinch_and_pan_the_map(server: str, browser: Any) -> None:
+    page = open_app(browser, server + "/?view=Ukraine+theatre", has_touch=True)
+    box = map_area(page).bounding_box()
+    kharkiv = (36.23, 49.99)
+    start = view_of(page, kharkiv)
+    x, y = box["x"] + start["x"], box["y"] + start["y"]
+    touch = page.context.new_cdp_session(page)
+
+    def fingers(kind: str, spread: float, shift: float) -> None:
+        points = [{"x": x + shift - spread, "y": y}, {"x": x + shift + spread, "y": y}]
+        touch.send(
+            "Input.dispatchTouchEvent",
+            {"type": kind, "touchPoints": [] if kind == "touchEnd" else points},
+        )
+
+    fingers("touchStart", 40, 0)
+    for step in range(1, 6):  # the fingers twice as far apart, and both 50 px to the right
+        fingers("touchMove", 40 + 8 * step, 10 * step)
+    fingers("touchEnd", 0, 0)
+    end = view_of(page, kharkiv)
+    assert end["zoom"] == pytest.approx(start["zoom"] + 1, abs=0.01)
+    # what lay between the fingers stays between them
+    assert (end["x"], end["y"]) == pytest.approx((start["x"] + 50, start["y"]), abs=1)
+    close_app(page)
+
+
 def test_zoomed_all_the_way_out_the_map_has_no_blank_band(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Whole+world")
     x, y = map_centre(page)

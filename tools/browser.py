@@ -252,14 +252,15 @@ def open_app(
     width: int = 1400,
     height: int = 1000,
     on_request: Callable[[Any], None] | None = None,
+    has_touch: bool = False,
 ) -> Any:
     """Open the app in a fresh browser context and wait for the map to be drawn.
 
     A fresh context has an empty cache and storage, like a new browser; it carries the websocket
-    probe. Close it with `close_app`.
+    probe; with `has_touch`, a touch screen. Close it with `close_app`.
     """
     context = browser.new_context(
-        viewport={"width": width, "height": height}, accept_downloads=True
+        viewport={"width": width, "height": height}, accept_downloads=True, has_touch=has_touch
     )
     page = context.new_page()
     page.add_init_script(WEBSOCKET_PROBE)
