@@ -247,6 +247,32 @@ def test_a_strike_inside_a_band_shows_its_own_tooltip(
     close_app(page)
 
 
+def test_the_map_lets_go_of_a_strikes_image_it_no_longer_shows(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    # over 2,000 strikes come as one image, decoded whole (megabytes); every filter change or
+    # upload makes a new one, and the map must not keep the old ones
+    rng = np.random.default_rng(7)
+    lats, lons = rng.uniform(46, 52, 2500), rng.uniform(24, 40, 2500)
+    rows = [
+        f"u{i},2024-03-01,Place {i},{lat:.4f},{lon:.4f}"
+        for i, (lat, lon) in enumerate(zip(lats, lons, strict=True))
+    ]
+    csv = tmp_path / "many.csv"
+    csv.write_text("id,date,place,lat,lon\n" + "\n".join(rows) + "\n")
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    page.locator("input[type=file]").set_input_files(str(csv))
+    wait_for_quiet(page)
+    held = """() => [...window.mapviz.layers.images]
+        .filter(([url, image]) => url.includes('/cache/strikes-') && image).length"""
+    frame = next(frame for frame in page.frames if "mapviz_map" in frame.url)
+    frame.wait_for_function(f"({held})() === 1")  # the strikes' image, decoded
+    page.locator("[data-testid=stCheckbox]").filter(has_text="Strike reports").click()
+    wait_for_quiet(page)
+    assert frame.evaluate(held) == 0
+    close_app(page)
+
+
 def test_bad_upload_shows_its_error_and_the_map_stays(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Kharkiv")
     map_frame(page).locator("body").evaluate("() => { window.loadedOnce = true; }")

@@ -45,7 +45,9 @@ let ringCanvas = null;  // over the text
 let ringsDrawn = null;  // ringData's output for the sliders' range
 let mapLayers = [];  // the spec's layers but text, for the layer canvas: {type, props, records}
 let textLayers = [];  // the spec's text layers, for the text canvas
-const records = new Map();  // a layer's data file (URL) -> its records, once read
+// The spec's data files: URL -> {records (null until read), read (the promise of them)}. Each
+// is fetched once, and forgotten once the spec no longer names it.
+const dataFiles = new Map();
 const ringCache = new Map();
 const byId = (id) => document.getElementById(id);
 
@@ -187,22 +189,42 @@ const paintAllSoon = () => paintSoon(true);
 window.addEventListener('resize', paintAllSoon);
 
 // A layer of the spec ({type, props: its props with accessors as functions, records}): its
-// records are its data, or those of its data file once read (read once).
+// records are its data, or those of its data file once read.
 function readLayer({type, props}) {
   const layer = {type, props, records: null};
   const {data} = props;
   if (typeof data !== 'string') {
     layer.records = data || [];
-  } else if (records.has(data)) {
-    layer.records = records.get(data);
+    return layer;
+  }
+  let file = dataFiles.get(data);
+  if (!file) {
+    file = {records: null};
+    file.read = fetch(data).then((response) => response.json()).then((read) => {
+      file.records = read;
+      return read;
+    });
+    file.read.catch((error) => console.warn(`mapviz: the map's data from ${data}: ${error}`));
+    dataFiles.set(data, file);
+  }
+  if (file.records) {
+    layer.records = file.records;
   } else {
-    fetch(data).then((response) => response.json()).then((read) => {
-      records.set(data, read);
+    file.read.then((read) => {
       layer.records = read;
       paintSoon();
-    }).catch((error) => console.warn(`mapviz: the map's data from ${data}: ${error}`));
+    }, () => {});  // reported above
   }
   return layer;
+}
+
+// Lets go of the data files and images that `layers` (the spec's now) do not name.
+function forgetUnnamed(layers) {
+  const named = new Set(layers.flatMap(({props}) => [props.data, props.image]));
+  for (const url of dataFiles.keys()) {
+    if (!named.has(url)) dataFiles.delete(url);
+  }
+  layerCanvas.forgetImages(named);
 }
 
 // The view has moved: the tooltip goes, and the map is drawn again in the next frame.
@@ -264,6 +286,7 @@ function render(next) {
       createMap(spec.initialViewState);
     }
     const layers = spec.layers.map(readLayer);
+    forgetUnnamed(layers);
     mapLayers = layers.filter((layer) => layer.type !== 'TextLayer');
     textLayers = layers.filter((layer) => layer.type === 'TextLayer');
     if (args.view_key !== viewKey) {

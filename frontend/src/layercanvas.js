@@ -51,12 +51,26 @@ export class LayerCanvas extends Overlay {
       this.images.set(url, null);
       fetch(url).then((response) => response.blob()).then((blob) => createImageBitmap(blob))
         .then((bitmap) => {
-          this.images.set(url, bitmap);
-          this.onImage();
+          if (this.images.has(url)) {
+            this.images.set(url, bitmap);
+            this.onImage();
+          } else {
+            bitmap.close();  // forgotten meanwhile
+          }
         })
         .catch((error) => console.warn(`mapviz: the map's image ${url}: ${error}`));
     }
     return this.images.get(url);
+  }
+
+  // Lets go of the images whose URLs are not in `urls` (a Set): a strikes' image is decoded
+  // whole (4,096 by 2,596 px for Ukraine: 42 MB), and every filter change makes a new one.
+  forgetImages(urls) {
+    for (const [url, image] of this.images) {
+      if (urls.has(url)) continue;
+      if (image) image.close();
+      this.images.delete(url);
+    }
   }
 
   drawPolygonLayer({props, records}, at) {
