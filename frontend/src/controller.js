@@ -68,10 +68,11 @@ export class Controller {
     const viewport = this.viewport();
     const {width, height} = viewport;
     const [x, y] = about || [width / 2, height / 2];
-    const lonLat = viewport.unproject([x, y]);
+    const [lon, lat] = viewport.unproject([x, y]);
     const {zoom} = this.fit({...this.view, zoom: this.view.zoom + zoomBy});
-    const scaled = new FlatViewport({...this.view, zoom, longitude: lonLat[0], latitude: lonLat[1]});
-    const [longitude, latitude] = scaled.unproject([width - (x + dx), height - (y + dy)]);
+    // the new view's centre, seen in a view of the new zoom centred on what lay under `about`
+    const around = new FlatViewport({...this.view, zoom, longitude: lon, latitude: lat});
+    const [longitude, latitude] = around.unproject([width - (x + dx), height - (y + dy)]);
     this.move({...this.view, longitude, latitude, zoom});
   }
 

@@ -237,10 +237,16 @@ function onView() {
 // what lies under it (a strike, a launch point or an area, else the band it lies in), beside
 // the pointer and inside the map.
 function onHover(x, y) {
-  const object = x === null ? null : layerCanvas.objectAt(x, y);
-  showTooltip(object ? object.tt : x === null ? null : ringCanvas.bandAt(x, y), x, y);
+  if (x === null) {
+    showTooltip(null);
+    return;
+  }
+  const object = layerCanvas.objectAt(x, y);
+  showTooltip(object ? object.tt : ringCanvas.bandAt(x, y), x, y);
 }
 
+// Shows `text` (or nothing, for null) at the pointer's lower right, or to its left or above it
+// where the map ends.
 function showTooltip(text, x, y) {
   if (text === null || text === undefined) {
     tooltipElement.style.display = 'none';
@@ -248,9 +254,10 @@ function showTooltip(text, x, y) {
   }
   tooltipElement.textContent = String(text);
   tooltipElement.style.display = 'block';
+  const {offsetWidth: width, offsetHeight: height} = tooltipElement;
   const map = byId('map');
-  const left = x + tooltipElement.offsetWidth > map.clientWidth ? x - tooltipElement.offsetWidth : x;
-  const top = y + tooltipElement.offsetHeight > map.clientHeight ? y - tooltipElement.offsetHeight : y;
+  const left = x + width > map.clientWidth ? x - width : x;
+  const top = y + height > map.clientHeight ? y - height : y;
   tooltipElement.style.transform = `translate(${Math.max(0, left)}px, ${Math.max(0, top)}px)`;
 }
 

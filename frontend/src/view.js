@@ -28,7 +28,8 @@ export function normalized(view) {
   const longitude = ((((view.longitude + 180) % 360) + 360) % 360) - 180;
   const half = height / 2 / 2 ** zoom;
   const [x, y] = lngLatToWorld([longitude, view.latitude]);
-  const centreY = half * 2 >= WORLD_PX ? WORLD_PX / 2 : Math.max(half, Math.min(WORLD_PX - half, y));
+  const centreY = 2 * half >= WORLD_PX ? WORLD_PX / 2
+    : Math.max(half, Math.min(WORLD_PX - half, y));
   const latitude = worldToLngLat([x, centreY])[1];
   return {...view, width, height, longitude, latitude, zoom};
 }
