@@ -460,6 +460,28 @@ def test_two_fingers_pinch_and_pan_the_map(server: str, browser: Any) -> None:
     close_app(page)
 
 
+def test_a_resize_before_the_map_has_anything_to_draw_is_harmless(
+    server: str, browser: Any
+) -> None:
+    # Streamlit sizes the map's frame before it sends the map anything; a paint then must not
+    # fail (one did, and left the map never painting again)
+    app = open_app(browser, server + "/?view=Kharkiv")
+    url = next(frame.url for frame in app.frames if "mapviz_map" in frame.url)
+    close_app(app)
+    page = browser.new_page()  # the map's page on its own, given nothing
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    assert page.goto(url).ok
+    page.evaluate(
+        """() => new Promise((done) => {
+            window.dispatchEvent(new Event('resize'));
+            requestAnimationFrame(() => requestAnimationFrame(done));
+        })"""
+    )
+    assert errors == []
+    page.close()
+
+
 def test_zoomed_all_the_way_out_the_map_has_no_blank_band(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Whole+world")
     x, y = map_centre(page)

@@ -34,6 +34,8 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT_S = 60.0
 QUIET_MS = 300
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
+MAP_FRAME = "iframe[title='app.mapviz_map']"
+"""The map of mapviz: a Streamlit component, with its own range sliders."""
 
 # Records when each websocket message and each fetched file arrives, the time of the second
 # animation frame after each and after each WebGL draw (the repaint that shows it), when the GPU
@@ -282,21 +284,26 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
     """Wait until the page has received and painted the rerun of the last user action.
 
     That is: a websocket message after the last key press or input change (so a rerun that has
-    not started yet is not mistaken for quiet), then no message and no WebGL draw for
-    `quiet_ms`, the GPU process done with every drawn frame, the script idle, then two animation
-    frames. Returns the arrival time (performance.now(), ms) of the last message.
+    not started yet is not mistaken for quiet), then no message and no draw for `quiet_ms`, the
+    GPU process done with every drawn frame, the script idle, mapviz's map (if the page has
+    one) with nothing it was given left to draw (a data file or an image still coming or being
+    decoded can take longer than `quiet_ms`), then two animation frames. Returns the arrival
+    time (performance.now(), ms) of the last message.
     """
     page.wait_for_function(
-        """([quiet, idle]) => {
+        """([quiet, idle, mapFrame]) => {
             const times = window.__wsTimes || [];
             const actions = window.__actionTimes || [];
             const last = times.length ? times[times.length - 1] : 0;
             const action = actions.length ? actions[actions.length - 1] : -1;
             const now = performance.now();
+            const frame = document.querySelector(mapFrame);
+            const map = frame && frame.contentWindow && frame.contentWindow.mapviz;
             return last > action && now - last > quiet && now - window.__lastDraw > quiet
-                && window.__fencesPending === 0 && document.querySelector(idle) !== null;
+                && window.__fencesPending === 0 && document.querySelector(idle) !== null
+                && !(map && map.busy());
         }""",
-        arg=[quiet_ms, IDLE],
+        arg=[quiet_ms, IDLE, MAP_FRAME],
         timeout=timeout_ms,
         polling=50,
     )
@@ -305,10 +312,6 @@ def wait_for_quiet(page: Any, *, quiet_ms: int = QUIET_MS, timeout_ms: int = 60_
     )
     last: float = page.evaluate("() => (window.__wsTimes || []).slice(-1)[0] || 0")
     return last
-
-
-MAP_FRAME = "iframe[title='app.mapviz_map']"
-"""The map of mapviz: a Streamlit component, with its own range sliders."""
 
 
 def map_frame(page: Any) -> Any:

@@ -45,8 +45,8 @@ let ringCanvas = null;  // over the text
 let ringsDrawn = null;  // ringData's output for the sliders' range
 let mapLayers = [];  // the spec's layers but text, for the layer canvas: {type, props, records}
 let textLayers = [];  // the spec's text layers, for the text canvas
-// The spec's data files: URL -> {records (null until read), read (the promise of them)}. Each
-// is fetched once, and forgotten once the spec no longer names it.
+// The spec's data files: URL -> {records (null until read), read (the promise of them), done}.
+// Each is fetched once, and forgotten once the spec no longer names it.
 const dataFiles = new Map();
 const ringCache = new Map();
 const byId = (id) => document.getElementById(id);
@@ -174,13 +174,16 @@ function paintLayers() {
 // The map is drawn again in the next animation frame, once however many changes come before
 // it: the layers when an image or a data file has arrived, everything when the view has moved
 // or the map was resized.
+// (The window can be resized before the map has been given anything to draw.)
 let paintPending = null;  // null, or whether the rings are to be drawn too
 function paintSoon(rings = false) {
   if (paintPending === null) {
     requestAnimationFrame(() => {
-      paintLayers();
-      if (paintPending) paintRings();
+      const withRings = paintPending;
       paintPending = null;
+      if (!controller) return;
+      paintLayers();
+      if (withRings) paintRings();
     });
   }
   paintPending = paintPending || rings;
@@ -199,10 +202,12 @@ function readLayer({type, props}) {
   }
   let file = dataFiles.get(data);
   if (!file) {
-    file = {records: null};
+    file = {records: null, done: false};
     file.read = fetch(data).then((response) => response.json()).then((read) => {
       file.records = read;
       return read;
+    }).finally(() => {
+      file.done = true;
     });
     file.read.catch((error) => console.warn(`mapviz: the map's data from ${data}: ${error}`));
     dataFiles.set(data, file);
@@ -272,7 +277,11 @@ function createMap(view) {
   tooltipElement.className = 'tooltip';
   parent.appendChild(tooltipElement);
   controller = new Controller(parent, view, {onView, onHover});
-  window.mapviz = {controller, layers: layerCanvas, text: textCanvas, rings: ringCanvas};  // tests
+  // For the tests and benchmarks: the map's parts, and whether it has yet to draw something it
+  // has been given (a data file or an image still coming, or a paint to come).
+  const busy = () => paintPending !== null || layerCanvas.loading()
+    || [...dataFiles.values()].some((file) => !file.done);
+  window.mapviz = {controller, layers: layerCanvas, text: textCanvas, rings: ringCanvas, busy};
 }
 
 function showView(view) {

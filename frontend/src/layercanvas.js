@@ -46,6 +46,7 @@ export class LayerCanvas extends Overlay {
   }
 
   // The image at `url` if it has been decoded; else starts fetching it (once) and returns null.
+  // `images` holds null while an image comes, false if it could not be had.
   image(url) {
     if (!this.images.has(url)) {
       this.images.set(url, null);
@@ -58,9 +59,17 @@ export class LayerCanvas extends Overlay {
             bitmap.close();  // forgotten meanwhile
           }
         })
-        .catch((error) => console.warn(`mapviz: the map's image ${url}: ${error}`));
+        .catch((error) => {
+          if (this.images.has(url)) this.images.set(url, false);
+          console.warn(`mapviz: the map's image ${url}: ${error}`);
+        });
     }
     return this.images.get(url);
+  }
+
+  // Whether an image is still coming.
+  loading() {
+    return [...this.images.values()].some((image) => image === null);
   }
 
   // Lets go of the images whose URLs are not in `urls` (a Set): a strikes' image is decoded
