@@ -12,8 +12,9 @@ every app alike.
 
 Definitions (the same for every app):
 - a paint: the second animation frame after a websocket message, a fetched file or a draw
-  call: WebGL's, and in mapviz's map also its 2D canvases' (rings, text); deck.gl draws an
-  image layer only once the browser has decoded and uploaded it.
+  call: WebGL's (the baseline's pydeck chart), and in mapviz's map its 2D canvases' (the whole
+  map); an image is drawn only once the browser has decoded it. A load or a press is measured
+  once the page is quiet (`tools.browser.wait_for_quiet`), mapviz's map included.
 - first paint: from navigation start to the last paint of the initial load;
   measured in a fresh browser context (empty HTTP cache) after a first load that warms the
   server's caches (that first load is reported as "cold").

@@ -284,7 +284,10 @@ def test_bad_upload_shows_its_error_and_the_map_stays(server: str, browser: Any)
     assert map_frame(page).locator("body").evaluate("() => window.loadedOnce") is True
     page.get_by_role("tab", name="Strike table").click()
     page.get_by_text("8 rows of your file were not used").wait_for(timeout=20_000)
-    page.get_by_role("tab", name="Map").click()
+    clicked = page.evaluate("performance.now()")
+    page.get_by_role("tab", name="Map").click()  # the map's frame is made afresh
+    page.wait_for_function("(clicked) => window.__lastDraw > clicked", arg=clicked)
+    wait_for_quiet(page)
     assert mask(pixels(page), VERMILLION).sum() > 100
     close_app(page)
 

@@ -38,7 +38,7 @@ MAP_FRAME = "iframe[title='app.mapviz_map']"
 """The map of mapviz: a Streamlit component, with its own range sliders."""
 
 # Records when each websocket message and each fetched file arrives, the time of the second
-# animation frame after each and after each WebGL draw (the repaint that shows it), when the GPU
+# animation frame after each and after each draw (the repaint that shows it), when the GPU
 # process has run each frame's draws, key presses, and user actions that start a rerun (key
 # presses and input changes); so a test can wait until the server has answered the last action
 # and gone quiet, and a benchmark can time key press -> repaint.
@@ -83,8 +83,8 @@ WEBSOCKET_PROBE = """
     host.__actionTimes.push(now());
   }, true);
   window.addEventListener('change', () => host.__actionTimes.push(now()), true);
-  // WebGL draws count as paints too: the map can draw a frame long after the file or message
-  // that caused it (an image decoded and uploaded as a texture), and the two animation frames
+  // Draws count as paints too: a map can draw a frame long after the file or message that caused
+  // it (an image decoded, and for WebGL uploaded as a texture), and the two animation frames
   // after a draw are when that frame has been through the GPU process and shown. Those paints
   // are also kept apart (__drawPaintTimes): the map's own repaints.
   let drawPending = false;
@@ -121,10 +121,10 @@ WEBSOCKET_PROBE = """
       if (cpu) host.__gpuDoneTimes.push(now());
     }));
   };
-  // The map's rings and text are on 2D canvases over its WebGL one: CPU canvases, drawn when
-  // the call returns, so done at their paint (the GPU process only composites them, as it does
-  // any change to the page). Only the map's frame counts them: Streamlit draws on 2D canvases
-  // too.
+  // mapviz's map draws on 2D canvases (the baseline's pydeck chart with WebGL): CPU canvases,
+  // drawn when the call returns, so done at their paint (the GPU process only composites them,
+  // as it does any change to the page). Only the map's frame counts them: Streamlit draws on
+  // 2D canvases too.
   if (host !== window) {
     for (const name of ['fill', 'stroke', 'fillText', 'clearRect', 'drawImage']) {
       const native = CanvasRenderingContext2D.prototype[name];
@@ -334,14 +334,15 @@ def slider_thumb(page: Any, label: str, *, in_map: bool = True) -> Any:
 def last_paint_ms(page: Any) -> float:
     """Return when (performance.now(), ms) the last message, file or draw was painted.
 
-    That is two animation frames after the last message, fetched file or WebGL draw.
+    That is two animation frames after the last message, fetched file or draw (WebGL, or the
+    map's 2D canvases).
     """
     value: float = page.evaluate("() => Math.max(0, ...(window.__paintTimes || []))")
     return value
 
 
 def last_map_paint_ms(page: Any) -> float:
-    """Return when (performance.now(), ms) the map's last WebGL draw was painted."""
+    """Return when (performance.now(), ms) the map's last draw was painted."""
     value: float = page.evaluate("() => Math.max(0, ...(window.__drawPaintTimes || []))")
     return value
 
