@@ -4,7 +4,8 @@ The map is a Streamlit component rather than pydeck's chart, so that a range sli
 drawn in the browser without a round trip to the server (docs/BENCHMARKS.md): the component
 holds the two range sliders and draws the rings, bands, reach envelopes and ring labels itself
 (frontend/src/rings.js computes them as `mapviz.geodesy` does); every other layer comes as
-pydeck's JSON spec (`mapviz.deck.deck`), which it converts once per change.
+pydeck's JSON spec (`mapviz.deck.deck`), which it reads once per change and draws on 2D canvases
+(frontend/src/spec.js, layercanvas.js, textcanvas.js).
 
 The sliders' range is the page's state: the page sets it (from the link, or a published
 preset) and says so with a new `Range.seq`; the component reports presses as its value, and
