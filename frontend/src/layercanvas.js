@@ -8,9 +8,7 @@
 // it is drawn from the next paint on. A layer's records are its data, or those of its data file.
 // What a pickable layer drew answers `objectAt`, topmost first.
 
-import {Overlay, css, value} from './overlay.js';
-
-const EARTH_CIRCUMFERENCE_M = 40.03e6;  // deck.gl's, for radii in metres
+import {Overlay, css, polygonPath, value} from './overlay.js';
 
 // Whether a box [x0, y0, x1, y1] (CSS pixels) reaches into a view of `width` by `height`.
 const onScreen = ([x0, y0, x1, y1], width, height) =>
@@ -88,21 +86,9 @@ export class LayerCanvas extends Overlay {
     for (const record of records || []) {
       let rings = value(props.getPolygon, record);
       if (typeof rings[0][0] === 'number') rings = [rings];  // a simple polygon: its outer ring
-      const path = new Path2D();
-      for (const ring of rings) {
-        ring.forEach(([lon, lat], i) => {
-          const [x, y] = at(lon, lat);
-          if (i) path.lineTo(x, y);
-          else path.moveTo(x, y);
-        });
-        path.closePath();
-      }
+      const path = polygonPath(rings, at);
       context.fill(path, 'evenodd');
-      if (props.pickable) {
-        const ratio = window.devicePixelRatio || 1;
-        this.hits.push([(x, y) => context.isPointInPath(path, x * ratio, y * ratio, 'evenodd'),
-          record]);
-      }
+      if (props.pickable) this.hits.push([(x, y) => this.inPath(path, x, y), record]);
     }
   }
 
@@ -111,14 +97,12 @@ export class LayerCanvas extends Overlay {
   drawScatterplotLayer({props, records}, at, viewport) {
     const {context} = this;
     const rim = props.stroked ? props.lineWidthMinPixels : 0;
-    const pixelsPerMetre = (lat) => (props.radiusUnits === 'meters'
-      ? viewport.scale * 512 / (EARTH_CIRCUMFERENCE_M * Math.cos(lat * Math.PI / 180))
-      : 1);
+    const inMetres = props.radiusUnits === 'meters';
     context.lineWidth = rim;
     for (const record of records || []) {
       const [lon, lat] = value(props.getPosition, record);
       const [x, y] = at(lon, lat);
-      const radius = value(props.getRadius, record) * pixelsPerMetre(lat);
+      const radius = value(props.getRadius, record) * (inMetres ? viewport.pixelsPerMetre(lat) : 1);
       const reach = radius + rim / 2;
       if (!onScreen([x - reach, y - reach, x + reach, y + reach],
         viewport.width, viewport.height)) continue;

@@ -7,11 +7,23 @@
 // (docs/BENCHMARKS.md). They are CPU canvases (`willReadFrequently`), so what they show is drawn
 // when `paint` returns. Text is drawn as text (`fillText`), never parsed.
 
-const MERCATOR_MAX_LAT = 85.051129;
-
 // A layer's prop for a record: an accessor (a function of the record) or a constant.
 export const value = (accessor, record) =>
   (typeof accessor === 'function' ? accessor(record) : accessor);
+
+// A Path2D of a polygon's rings (lists of [lon, lat]) as `at` places them, to fill even-odd.
+export function polygonPath(rings, at) {
+  const path = new Path2D();
+  for (const ring of rings) {
+    ring.forEach(([lon, lat], i) => {
+      const [x, y] = at(lon, lat);
+      if (i) path.lineTo(x, y);
+      else path.moveTo(x, y);
+    });
+    path.closePath();
+  }
+  return path;
+}
 
 export const css = (c) => `rgba(${c[0]}, ${c[1]}, ${c[2]}, ${c.length > 3 ? c[3] / 255 : 1})`;
 
@@ -27,7 +39,7 @@ export class Overlay {
   // Clears the canvas for `viewport` (the map's FlatViewport, view.js), then calls
   // `drawCopy(at)` for each copy of the world the view shows: the map view repeats the world east
   // and west, and rings run on past 180 where they cross the antimeridian. `at(lon, lat)` is the
-  // point's [x, y] in CSS pixels.
+  // point's [x, y] in CSS pixels (latitudes clamped to Web Mercator's limit by the viewport).
   paint(viewport, drawCopy) {
     const {canvas, context} = this;
     const ratio = window.devicePixelRatio || 1;
@@ -41,8 +53,13 @@ export class Overlay {
     if (!drawCopy) return;
     const [west, , east] = viewport.getBounds();
     for (let shift = 360 * Math.floor((west - 180) / 360); shift <= east + 180; shift += 360) {
-      drawCopy((lon, lat) => viewport.project(
-        [lon + shift, Math.max(-MERCATOR_MAX_LAT, Math.min(MERCATOR_MAX_LAT, lat))]));
+      drawCopy((lon, lat) => viewport.project([lon + shift, lat]));
     }
+  }
+
+  // Whether (x, y) (CSS pixels in the map) lies in `path` as filled on this canvas (even-odd).
+  inPath(path, x, y) {
+    const ratio = window.devicePixelRatio || 1;
+    return this.context.isPointInPath(path, x * ratio, y * ratio, 'evenodd');
   }
 }

@@ -1,7 +1,7 @@
 // The layers that follow the sliders (ringdata.js: bands, min and max rings, reach envelopes,
 // ring labels), drawn on a 2D canvas over the map (overlay.js); a press redraws only this one.
 
-import {Overlay, css} from './overlay.js';
+import {Overlay, css, polygonPath} from './overlay.js';
 
 export class RingCanvas extends Overlay {
   constructor(parent) {
@@ -22,15 +22,7 @@ export class RingCanvas extends Overlay {
     const {context} = this;
     context.fillStyle = css(style.band_fill);
     for (const band of data.bands) {
-      const path = new Path2D();
-      for (const ring of band.polygon) {
-        ring.forEach(([lon, lat], i) => {
-          const [x, y] = at(lon, lat);
-          if (i) path.lineTo(x, y);
-          else path.moveTo(x, y);
-        });
-        path.closePath();
-      }
+      const path = polygonPath(band.polygon, at);
       context.fill(path, 'evenodd');
       this.bands.push([path, band.tt]);
     }
@@ -59,9 +51,7 @@ export class RingCanvas extends Overlay {
 
   // The tooltip text of the band drawn at (x, y) (CSS pixels in the map), or null.
   bandAt(x, y) {
-    const ratio = window.devicePixelRatio || 1;
-    const hit = this.bands.find(([path]) =>
-      this.context.isPointInPath(path, x * ratio, y * ratio, 'evenodd'));
+    const hit = this.bands.find(([path]) => this.inPath(path, x, y));
     return hit ? hit[1] : null;
   }
 }

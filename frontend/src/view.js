@@ -5,6 +5,7 @@
 const WORLD_PX = 512;
 const MAX_LATITUDE = 85.051129;  // Web Mercator's limit: the world is square
 const RADIANS = Math.PI / 180;
+const EARTH_CIRCUMFERENCE_M = 40.03e6;  // deck.gl's, for sizes in metres
 
 // World coordinates of a [lon, lat] point (latitude clamped to Web Mercator's limit).
 export function lngLatToWorld([lon, lat]) {
@@ -51,6 +52,11 @@ export class FlatViewport {
   unproject([x, y]) {
     return worldToLngLat([this.centre[0] + (x - this.width / 2) / this.scale,
       this.centre[1] + (y - this.height / 2) / this.scale]);
+  }
+
+  // CSS pixels per metre on the ground at latitude `lat` (Web Mercator's scale there).
+  pixelsPerMetre(lat) {
+    return (this.scale * WORLD_PX) / (EARTH_CIRCUMFERENCE_M * Math.cos(lat * RADIANS));
   }
 
   // The view's [west, south, east, north]; west and east may lie beyond 180 either way.

@@ -4,9 +4,9 @@ UI-free: builds the deck spec from layer frames. The map component (`mapviz.mapc
 reads it in the browser and draws its layers in order on 2D canvases, as deck.gl's layers of
 those types draw them (frontend/src/spec.js lists the types and props it draws; a test checks
 that the page sends no other), and draws the range rings, which follow the sliders, itself, with
-the colours, widths and label sizes defined here. The spec stays a plain pydeck deck, which
-deck.gl itself would draw alike. Every layer has a fixed `id`. A record's tooltip is its `tt`
-field, plain text prepared here, shown as text (never parsed as HTML).
+the colours, widths and label sizes defined here. The spec stays a plain pydeck deck (whether
+deck.gl itself draws it alike is not tested). Every layer has a fixed `id`. A record's tooltip
+is its `tt` field, plain text prepared here, shown as text (never parsed as HTML).
 
 Lines (dashed outlines, uncertainty circles) are line layers, one record per straight segment
 of four numbers: each dash is its own line, with no dash pattern to apply. (When the map was
@@ -325,9 +325,10 @@ def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[di
 
 
 def place_names_layer(names_url: str) -> pdk.Layer:
-    """City and country names (`place_name_records`, a static file) in grey, beneath the rest.
+    """City and country names (`place_name_records`, a static file) in grey.
 
-    Colour per record, like `label_layer`'s; the map draws both on its 2D text canvas.
+    Colour per record, like `label_layer`'s. The map draws both on its 2D text canvas, over the
+    strikes and areas and under the rings.
     """
     return pdk.Layer(
         "TextLayer",
@@ -346,8 +347,8 @@ def place_names_layer(names_url: str) -> pdk.Layer:
 DASHES_PER_RING: Final = 60
 DASH_DUTY: Final = 0.6
 """A dashed outline is drawn as this many dashes per closed line, each this fraction of its
-period: dashes as geometry (line segments), which any reader of the spec draws alike, rather
-than deck.gl's dash extension (a shader option of path layers)."""
+period: dashes as geometry (line segments), which need no dash support from whatever draws
+the spec, rather than deck.gl's dash extension (a shader option of path layers)."""
 
 
 def dashes(path: list[list[float]], count: int = DASHES_PER_RING) -> list[list[list[float]]]:
