@@ -4,7 +4,9 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test lint bench frontend clean
+NODE_MODULES := frontend/node_modules/.package-lock.json
+
+.PHONY: run test lint bench frontend clean js-deps
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,7 +22,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 
-test: lint
+# The map's JavaScript tests and linter need Node.js and frontend/node_modules (npm installs the
+# versions frontend/package-lock.json pins). Without npm they skip; users never need Node.js.
+js-deps:
+	@if command -v npm >/dev/null 2>&1; then \
+	  if [ ! -f $(NODE_MODULES) ] || [ frontend/package-lock.json -nt $(NODE_MODULES) ]; then \
+	    cd frontend && npm ci --no-audit --no-fund; \
+	  fi; \
+	else echo "npm not found: the map's JavaScript tests will be skipped"; fi
+
+test: lint js-deps
 	$(BIN)/pytest
 
 bench: $(STAMP)
@@ -29,7 +40,7 @@ bench: $(STAMP)
 # Rebuild the map component (src/mapviz/map_component/, committed) from frontend/: needs Node.js
 # and npm; versions are pinned in frontend/package.json and package-lock.json.
 frontend:
-	cd frontend && npm ci && npm run build
+	cd frontend && npm ci --no-audit --no-fund && npm test && npm run build
 
 clean:
 	rm -rf $(VENV)

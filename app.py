@@ -12,7 +12,7 @@ import math
 import os
 from dataclasses import dataclass
 from datetime import date
-from functools import lru_cache, partial
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -33,38 +33,30 @@ from mapviz.analysis import (
 )
 from mapviz.deck import (
     ATTRIBUTION_COLOURS,
+    BASEMAP,
     HYPOTHETICAL_COLOUR,
     LAYER_CACHE_URL,
     MAX_RING_COLOUR,
     MIN_RING_COLOUR,
-    PLACE_NAME_CHAR_PX,
-    PLACE_NAME_SIZE_PX,
-    VECTOR_STRIKE_LIMIT,
     VIEW_PRESETS,
-    Box,
     basemap_layers,
-    city_labels,
-    country_labels,
+    basemap_payload,
     deck,
     deployment_label_records,
     deployment_layers,
-    deployment_outline_layer,
-    deployment_outline_records,
     deployment_records,
-    label_boxes,
     label_layer,
-    place_name_records,
-    place_names_layer,
+    place_label_records,
     records_payload,
-    site_dot_boxes,
     site_label_records,
     site_layers,
+    site_records,
+    strike_binary,
     strike_layers,
-    strike_raster,
-    strike_raster_layer,
-    strike_records,
+    strike_tooltips,
+    tooltip_chunks,
     uncertainty_layer,
-    uncertainty_records,
+    uncertainty_paths,
 )
 from mapviz.errors import MapvizError, Problem
 from mapviz.export import (
@@ -161,28 +153,20 @@ def served_url(payload: bytes, prefix: str, suffix: str = ".json") -> str:
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
-def published_strikes(_strikes: gpd.GeoDataFrame, source_key: str, filters: Filters) -> str:
-    """URL of the filtered strike layer, written once as a static file."""
-    del source_key, filters  # cache key only
-    payload = records_payload(strike_records(_strikes))
-    return served_url(payload, "strikes")
-
-
-@st.cache_data(max_entries=16, show_spinner="Drawing the strikes...")
-def published_raster(
+def published_strikes(
     _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters
-) -> tuple[str, list[float]]:
-    """URL and lon/lat bounds of the filtered strikes drawn as one image (many strikes)."""
+) -> tuple[str, ...]:
+    """URLs of the filtered strikes' typed arrays, then of their tooltip files (written once)."""
     del source_key, filters  # cache key only
-    png, bounds = strike_raster(_strikes)
-    return served_url(png, "strikes", suffix=".png"), bounds
+    tips = [served_url(chunk, "tips") for chunk in tooltip_chunks(strike_tooltips(_strikes))]
+    return (served_url(strike_binary(_strikes), "strikes", suffix=".bin"), *tips)
 
 
 def still_served(cached: Any, *args: Any) -> Any:
-    """Call a cached publishing function; publish again if its file has since been evicted."""
+    """Call a cached publishing function; publish again if one of its files has been evicted."""
     result = cached(*args)
-    url = result[0] if isinstance(result, tuple) else result
-    if not (STATIC_CACHE / Path(url).name).is_file():
+    urls = result if isinstance(result, tuple) else (result,)
+    if not all((STATIC_CACHE / Path(url).name).is_file() for url in urls):
         cached.clear()
         result = cached(*args)
     return result
@@ -582,41 +566,12 @@ def map_fragment(
     min_km, max_km = range_.drawn()
     params = Params(min_km=min_km, max_km=max_km, sites=sites, filters=selection.filters)
     current["params"] = params
-    zoom = VIEW_PRESETS[view_key].zoom
-    layers = [*basemap_layers(), place_names_layer(still_served(published_place_names, view_key))]
-    labels: list[dict[str, Any]] = []
-    if show["sites"]:
-        site_dots, site_labels, taken = site_overlay(sites, view_key)
-    else:
-        site_dots, site_labels, taken = [], [], []
-    if show["deployments"]:
-        layers += deployment_layers(still_served(published_deployments))
-        hypothetical, hypothetical_boxes = deployment_labels(zoom)
-        labels += hypothetical
-        taken = [*taken, *hypothetical_boxes]
-    shown = selection.shown()
-    if show["strikes"] and len(shown) > VECTOR_STRIKE_LIMIT:
-        raster = still_served(published_raster, shown, selection.source_key, selection.filters)
-        layers.append(strike_raster_layer(*raster))
-    elif show["strikes"] and len(shown):
-        url = still_served(published_strikes, shown, selection.source_key, selection.filters)
-        layers += strike_layers(url)
-    if show["deployments"]:
-        layers.append(deployment_outline_layer(still_served(published_deployment_outlines)))
-    if show["sites"] and any(s.uncertainty_km > 0 for s in sites):
-        circles = still_served(published_uncertainty, sites, params.tolerance_m)
-        layers.append(uncertainty_layer(circles))
-    layers += site_dots
-    labels += site_labels
-    if labels:
-        layers.append(label_layer(labels))
+    layers = [
+        *basemap_layers(still_served(published_basemap)),
+        *static_layers(selection, sites, show, params.tolerance_m),
+    ]
     rings = ring_spec(
-        sites,
-        tolerance_m=params.tolerance_m,
-        show=show["rings"],
-        envelopes=show["envelopes"],
-        taken=taken,
-        zoom=zoom,
+        sites, tolerance_m=params.tolerance_m, show=show["rings"], envelopes=show["envelopes"]
     )
     counts = ring_counts(selection.sorted_distances(sites), sites, min_km, max_km)
     # Everything is computed before anything is drawn, so the map and the counts reach the
@@ -640,38 +595,43 @@ def map_fragment(
         st.info("Choose or add a launch point to measure distances.")
 
 
+def static_layers(
+    selection: Selection,
+    sites: tuple[LaunchSite, ...],
+    show: dict[str, bool],
+    tolerance_m: float,
+) -> list[Any]:
+    """Return the layers over the basemap that do not follow the sliders, in drawing order."""
+    layers: list[Any] = []
+    if show["deployments"]:
+        layers += deployment_layers(still_served(published_deployments))
+    shown = selection.shown()
+    if show["strikes"] and len(shown):
+        strikes, *tips = still_served(
+            published_strikes, shown, selection.source_key, selection.filters
+        )
+        layers += strike_layers(strikes, tips, len(shown))
+    if show["sites"] and any(s.uncertainty_km > 0 for s in sites):
+        layers.append(uncertainty_layer(still_served(published_uncertainty, sites, tolerance_m)))
+    if show["sites"] and sites:
+        layers += site_layers(still_served(published_sites, sites))
+    # the labels, one text layer each, in one collision group: places, then mapviz's own
+    layers.append(
+        label_layer(still_served(published_labels, sites, show["sites"], show["deployments"]))
+    )
+    return layers
+
+
 def static_spec(layers: list[Any], view_key: str) -> str:
     """Return the deck spec (JSON) of the layers that do not follow the sliders."""
     spec: str = deck(layers, VIEW_PRESETS[view_key]).to_json()
     return spec
 
 
-def strike_image_note(selection: Selection, show: dict[str, bool]) -> None:
-    """Say when the strikes are drawn as one image (no per-strike tooltips on the map)."""
-    shown = len(selection.shown())
-    if show["strikes"] and shown > VECTOR_STRIKE_LIMIT:
-        st.caption(
-            f"{shown:,} strikes are drawn as one image (above {VECTOR_STRIKE_LIMIT:,} "
-            "points, so that the sliders stay fast): the strike table has each one's details."
-        )
-
-
-@lru_cache(maxsize=32)
-def site_overlay(
-    sites: tuple[LaunchSite, ...], view_key: str
-) -> tuple[list[Any], list[dict[str, Any]], list[Box]]:
-    """Return the launch points' layers, their labels for the view, and the boxes both take.
-
-    The ring labels keep clear of those boxes, the launch points' labels of the view's place
-    names. None of this follows the sliders. The script is run afresh on every full rerun, so
-    this cache lives for one page run and serves the map fragment's reruns (slider moves)
-    without Streamlit's argument hashing.
-    """
-    zoom = VIEW_PRESETS[view_key].zoom
-    frame = sites_frame(sites)
-    names = label_boxes(view_place_names(view_key), zoom, PLACE_NAME_CHAR_PX, PLACE_NAME_SIZE_PX)
-    labels = site_label_records(frame, zoom, avoid=names)
-    return site_layers(frame), labels, [*site_dot_boxes(frame, zoom), *label_boxes(labels, zoom)]
+@st.cache_data(show_spinner=False)
+def published_basemap() -> tuple[str, ...]:
+    """URLs of the vector basemap's Natural Earth files (the same for the server's life)."""
+    return tuple(served_url(basemap_payload(layer), "basemap") for layer in BASEMAP)
 
 
 @st.cache_data(max_entries=32, show_spinner=False)
@@ -682,40 +642,30 @@ def published_uncertainty(sites: tuple[LaunchSite, ...], tolerance_m: float) -> 
         for s in sites
         if s.uncertainty_km > 0
     ]
-    return served_url(records_payload(uncertainty_records(rings)), "uncertainty")
+    return served_url(records_payload(uncertainty_paths(rings)), "uncertainty")
 
 
-@st.cache_resource
-def view_place_names(view_key: str) -> list[dict[str, Any]]:
-    """Return the city and country names of a view preset (for its zoom, none overlapping)."""
-    labels = [*city_labels(cities()), *country_labels()]  # cities first: they win overlaps
-    return place_name_records(labels, VIEW_PRESETS[view_key].zoom)
+@st.cache_data(max_entries=32, show_spinner=False)
+def published_sites(sites: tuple[LaunchSite, ...]) -> str:
+    """URL of the launch points' dots with their tooltips."""
+    return served_url(records_payload(site_records(sites_frame(sites))), "sites")
 
 
-@st.cache_data(show_spinner=False)
-def published_place_names(view_key: str) -> str:
-    """URL of the place names of a view preset (`view_place_names`) as a static file."""
-    return served_url(records_payload(view_place_names(view_key)), "places")
+@st.cache_data(max_entries=32, show_spinner=False)
+def published_labels(sites: tuple[LaunchSite, ...], with_sites: bool, with_areas: bool) -> str:
+    """URL of the map's labels: places, and the launch points' and areas' names if shown."""
+    records = place_label_records(cities())
+    if with_areas:
+        records += deployment_label_records(deployments())
+    if with_sites:
+        records += site_label_records(sites_frame(sites))
+    return served_url(records_payload(records), "labels")
 
 
 @st.cache_data(show_spinner=False)
 def published_deployments() -> str:
     """URL of the hypothetical areas' polygons (the same for every session and rerun)."""
     return served_url(records_payload(deployment_polygons()), "deployments")
-
-
-@st.cache_data(show_spinner=False)
-def published_deployment_outlines() -> str:
-    """URL of the hypothetical areas' dashed outlines (the same for every session and rerun)."""
-    records = deployment_outline_records(deployment_polygons())
-    return served_url(records_payload(records), "outlines")
-
-
-@st.cache_resource
-def deployment_labels(zoom: float) -> tuple[list[dict[str, Any]], list[Box]]:
-    """Return the "HYPOTHETICAL" labels, stacked for the view's zoom, and the boxes they take."""
-    labels = deployment_label_records(deployments(), zoom)
-    return labels, label_boxes(labels, zoom)
 
 
 def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, Params]) -> None:
@@ -881,7 +831,6 @@ def main() -> None:
             current: dict[str, Params] = st.session_state.setdefault("current", {})
             preset_chooser()
             map_fragment(selection, sites, show=show, view_key=view_key, current=current)
-            strike_image_note(selection, show)
             legend(envelopes=show["rings"] and show["envelopes"])
             downloads(selection, inputs, current)
     if tab_table.open:

@@ -3,15 +3,16 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
 from map_reading import map_args, press, spec
-from PIL import Image
 from streamlit.testing.v1 import AppTest
+
+from mapviz.deck import STRIKE_BYTES
 
 ROOT = Path(__file__).parents[1]
 APP = str(ROOT / "app.py")
@@ -77,31 +78,35 @@ def test_default_page_draws_every_layer(app: AppTest) -> None:
     document = spec(run(app))
     ids = [entry["id"] for entry in document["layers"]]
     for expected in (
-        "basemap-world_0",
-        "basemap-theatre",
-        "place-names",
+        "basemap-land",
+        "basemap-lakes",
+        "basemap-oblasts",
+        "basemap-borders",
         "deployment-areas",
-        "hypothetical-outlines",
         "labels",
         "strikes",
         "strike-precision",
         "launch-sites",
+        "uncertainty-circles",
     ):
         assert expected in ids
+    assert ids[:4] == ["basemap-land", "basemap-lakes", "basemap-oblasts", "basemap-borders"]
+    assert ids[-1] == "labels"  # one text layer: deck.gl's collision filter compares its labels
     assert "mapProvider" not in document  # offline: no tile provider
     assert rings_asked(app) == {(s, r) for s in SITES for r in (380.0, 800.0)}
-    labels = [label["t"] for label in layer(document, "labels")["data"]]
-    assert sum(text.startswith("HYPOTHETICAL") for text in labels) == 6
-    # the ring labels keep clear of the others' boxes (site names, dots, HYPOTHETICAL labels)
-    assert len(map_args(app)["rings"]["taken"]) >= len(labels)
+    labels = label_texts(document)
+    assert sum(text.count("HYPOTHETICAL") for text in labels) == 6
     assert set(SITES) <= set(labels)
-    assert {"Kharkiv", "Ukraine", "Russia"} <= place_names(document)  # the Kharkiv view's names
+    assert {"Kharkiv", "Ukraine", "Russia", "Japan"} <= set(labels)  # deck.gl picks which show
+    # the basemap is Natural Earth's vectors, served as they are in data/
+    land = served_file(layer(document, "basemap-land")["data"])
+    assert land.read_bytes() == (ROOT / "data" / "naturalearth" / "ne_land.geojson").read_bytes()
 
 
-def place_names(document: dict[str, Any]) -> set[str]:
-    """The country names the map shows (the place-names layer's static file)."""
-    records = json.loads(served_file(layer(document, "place-names")["data"]).read_text())
-    return {record["t"] for record in records}
+def label_texts(document: dict[str, Any]) -> list[str]:
+    """The texts of the map's labels (its one text layer's static file)."""
+    records = json.loads(served_file(layer(document, "labels")["data"]).read_text())
+    return [record["t"] for record in records]
 
 
 def test_sliders_move_the_rings(app: AppTest) -> None:
@@ -151,9 +156,9 @@ def test_adding_a_launch_point_adds_its_rings(app: AppTest) -> None:
     app.text_area(key="custom").input("name=Test point,lat=50.3,lon=37.1,uncertainty_km=10")
     document = spec(run(app))
     assert rings_asked(app) == {("Test point", 380.0), ("Test point", 800.0)}
-    dots = [p["tt"].split(" (CANDIDATE)")[0] for p in layer(document, "launch-sites")["data"]]
-    assert dots == ["Test point"]
-    assert "Test point" in {r["t"] for r in layer(document, "labels")["data"]}
+    dots = json.loads(served_file(layer(document, "launch-sites")["data"]).read_text())
+    assert [p["tt"].split(" (CANDIDATE)")[0] for p in dots] == ["Test point"]
+    assert "Test point" in label_texts(document)
 
 
 def test_a_bad_launch_point_line_is_reported_and_skipped(app: AppTest) -> None:
@@ -162,7 +167,8 @@ def test_a_bad_launch_point_line_is_reported_and_skipped(app: AppTest) -> None:
     document = spec(run(app))
     assert any("Line 1 of your launch points was not used" in w.value for w in app.sidebar.warning)
     assert ("Test point", 800.0) in rings_asked(app)
-    assert len(layer(document, "launch-sites")["data"]) == len(SITES) + 1
+    dots = json.loads(served_file(layer(document, "launch-sites")["data"]).read_text())
+    assert len(dots) == len(SITES) + 1
 
 
 def test_filters_change_the_strike_count(app: AppTest) -> None:
@@ -174,10 +180,10 @@ def test_filters_change_the_strike_count(app: AppTest) -> None:
     assert "1 strike reports match" in " ".join(c.value for c in app.caption)
     after = layer(spec(app), "strikes")["data"]
     assert before != after  # another static file: the browser fetches the filtered layer
-    served = Path(APP).parent / "static" / "cache" / Path(after).name
-    records = json.loads(served.read_text())
-    assert len(records) == 1
-    assert "2024-02-07" in records[0]["tt"]
+    assert served_file(after).stat().st_size == STRIKE_BYTES  # one strike's typed arrays
+    (tips,) = layer(spec(app), "strikes")["tooltipUrls"]
+    (tooltip,) = json.loads(served_file(tips).read_text())
+    assert "2024-02-07" in tooltip
 
 
 def test_query_params_restore_the_state(app: AppTest) -> None:
@@ -192,9 +198,7 @@ def test_query_params_restore_the_state(app: AppTest) -> None:
         ("Voronezh (city centre)", 650.0),
     }
     assert document["initialViewState"]["longitude"] == 128.0
-    names = place_names(document)  # chosen for the Indo-Pacific view's zoom
-    assert "Japan" in names
-    assert "Moldova" not in names
+    assert document["initialViewState"]["zoom"] == 2.6
 
 
 def legend_text(app: AppTest) -> str:
@@ -213,22 +217,18 @@ def test_layer_toggles_remove_layers(app: AppTest) -> None:
     assert "deployment-areas" not in ids
     assert map_args(app)["rings"]["envelopes"] is True  # the map draws them with the rings
     assert "reach envelopes" in legend_text(app)  # the dashed lines say what they are
-    assert not any(r["t"].startswith("HYPOTHETICAL") for r in layer(document, "labels")["data"])
-    assert "hypothetical-outlines" not in ids
+    assert not any("HYPOTHETICAL" in text for text in label_texts(document))
     # the launch areas' dashed uncertainty circles stay, 50 km around a launch point
     circles = json.loads(served_file(layer(document, "uncertainty-circles")["data"]).read_text())
-    assert circles
-    for segment in circles:
-        distances = [km_between(centre, segment[:2]) for centre in SITES.values()]
-        # a dash may end between two vertices: within the ring's 50 m tolerance
-        assert min(abs(d - 50.0) for d in distances) < 0.05
+    assert len(circles) == len(SITES)
+    for circle, centre in zip(circles, SITES.values(), strict=True):
+        assert all(abs(km_between(centre, vertex) - 50.0) < 0.05 for vertex in circle["path"])
     app.checkbox(key="show_sites").uncheck()
     document = spec(run(app))
     ids = [entry["id"] for entry in document["layers"]]
     assert "uncertainty-circles" not in ids
     assert "launch-sites" not in ids
-    assert "labels" not in ids  # no names to show: the ring labels are the map's own
-    assert map_args(app)["rings"]["taken"] == []
+    assert not set(SITES) & set(label_texts(document))  # place names only
     app.checkbox(key="show_rings").uncheck()
     run(app)
     assert rings_asked(app) == set()
@@ -285,21 +285,25 @@ def test_download_buttons_are_lazy(app: AppTest) -> None:
     }
 
 
-def test_many_strikes_are_drawn_as_one_image(app: AppTest, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", "3000")
+def test_every_strike_is_a_point_in_typed_arrays(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", "10000")
     document = spec(run(app))
-    ids = [entry["id"] for entry in document["layers"]]
-    assert "strikes-raster" in ids
-    assert "strikes" not in ids
-    raster = layer(document, "strikes-raster")
-    west, south, east, north = raster["bounds"]
-    assert west < 36.25 < east
-    assert south < 49.98 < north
-    served = Path(APP).parent / "static" / "cache" / Path(raster["image"]).name
-    image = Image.open(served)
-    assert image.mode == "RGBA"
-    assert image.getchannel("A").getextrema() == (0, 255)  # transparent around opaque dots
-    assert any("drawn as one image" in c.value for c in app.caption)
+    strikes = layer(document, "strikes")
+    assert layer(document, "strike-precision")["data"] == strikes["data"]  # one file, read once
+    raw = served_file(strikes["data"]).read_bytes()
+    assert len(raw) == 10_000 * STRIKE_BYTES
+    lon_lat = np.frombuffer(raw, dtype="<f4", count=20_000).reshape(-1, 2)
+    assert np.all((lon_lat[:, 0] > 20) & (lon_lat[:, 0] < 50))  # synthetic: around Ukraine
+    colours = np.frombuffer(raw, dtype=np.uint8, offset=12 * 10_000).reshape(-1, 4)
+    assert np.all(colours[:, 3] == 255)
+    # the tooltips: files of `tooltipChunk` texts, in the strikes' order
+    chunk = strikes["tooltipChunk"]
+    texts = [t for url in strikes["tooltipUrls"] for t in json.loads(served_file(url).read_text())]
+    assert len(texts) == 10_000
+    assert len(strikes["tooltipUrls"]) == -(-10_000 // chunk)
+    assert all(t.endswith("SYNTHETIC test record") for t in texts[:: chunk // 2])
 
 
 def test_only_the_open_tab_is_built(app: AppTest) -> None:
@@ -337,15 +341,16 @@ def test_about_tab_says_what_the_data_is_and_is_not(app: AppTest) -> None:
 
 def test_an_evicted_layer_file_is_published_again(app: AppTest) -> None:
     static = Path(APP).parent / "static" / "cache"
-    served = static / Path(layer(spec(run(app)), "strikes")["data"]).name
+    served = static / Path(layer(spec(run(app)), "strikes")["tooltipUrls"][0]).name
     served.unlink()  # as if evicted while its URL was still cached
-    again = static / Path(layer(spec(run(app)), "strikes")["data"]).name
+    again = static / Path(layer(spec(run(app)), "strikes")["tooltipUrls"][0]).name
     assert again.is_file()
-    assert json.loads(again.read_text(encoding="utf-8"))  # the five shipped reports
+    assert len(json.loads(again.read_text(encoding="utf-8"))) == 5  # the five shipped reports
 
 
 @pytest.mark.parametrize(
-    "layer_id", ["place-names", "deployment-areas", "hypothetical-outlines", "uncertainty-circles"]
+    "layer_id",
+    ["labels", "deployment-areas", "uncertainty-circles", "launch-sites", "basemap-land"],
 )
 def test_evicted_static_layers_are_published_again(app: AppTest, layer_id: str) -> None:
     served = served_file(layer(spec(run(app)), layer_id)["data"])
@@ -355,31 +360,26 @@ def test_evicted_static_layers_are_published_again(app: AppTest, layer_id: str) 
     assert json.loads(again.read_text(encoding="utf-8"))
 
 
-def test_the_map_draws_every_layer_type_and_prop_the_page_sends(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    # the map's canvases draw only the layer types and props frontend/src/spec.js lists
-    source = (ROOT / "frontend" / "src" / "spec.js").read_text(encoding="utf-8")
-    table = re.search(r"export const LAYER_PROPS = \{(.*?)\n\};", source, re.DOTALL)
-    assert table is not None
-    known = {
-        kind: set(re.findall(r"(\w+): ", props))
-        for kind, props in re.findall(r"(\w+Layer): \{(.*?)\}", table[1], re.DOTALL)
-    }
-    assert known["ScatterplotLayer"] >= {"getPosition", "radiusUnits", "pickable"}
-    sent: set[str] = set()
-    for count in (None, "3000"):  # the shipped reports as points, then strikes as one image
-        if count is None:
-            monkeypatch.delenv("MAPVIZ_SYNTHETIC_STRIKES", raising=False)
-        else:
-            monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", count)
-        document = spec(run(AppTest.from_file(APP, default_timeout=120)))
-        for entry in document["layers"]:
-            kind = entry["@@type"]
-            sent.add(kind)
-            assert kind in known, kind
-            assert set(entry) - {"@@type", "id", "data"} <= known[kind], (kind, entry.keys())
-            assert entry.get("stroked", False) is False or kind == "ScatterplotLayer"
-            assert entry.get("widthUnits", "pixels") == "pixels"
-        sent |= {entry["@@type"] for entry in document["views"]}
-    assert {"BitmapLayer", "ScatterplotLayer", "TextLayer", "MapView"} <= sent
+def test_no_text_from_data_is_in_the_spec(app: AppTest, tmp_path: Path) -> None:
+    # deck.gl's JSON converter evaluates "@@=" strings: text from data only ever travels in the
+    # layers' data files, which the converter does not read; the spec names them by URL
+    run(app)
+    app.text_area(key="custom").input("name=@@=constructor,lat=50.3,lon=37.1,uncertainty_km=10")
+    upload = tmp_path / "hostile.csv"
+    upload.write_text(
+        "id,date,lat,lon,place,weapon\n1,2024-01-02,50,36.2,@@=window.alert(1),<b>KN-23</b>\n"
+    )
+    run(app)
+    app.file_uploader[0].upload(upload.name, upload.read_bytes(), "text/csv")
+    document = spec(run(app))
+    text = json.dumps(document)
+    assert "constructor" not in text
+    assert "alert" not in text
+    assert "KN-23" not in text
+    for entry in document["layers"]:
+        assert entry["data"].startswith("app/static/cache/"), entry["id"]
+    names = [
+        record["t"]
+        for record in json.loads(served_file(layer(document, "labels")["data"]).read_text())
+    ]
+    assert "@\u200b@=constructor" in names  # kept as text, wherever it goes

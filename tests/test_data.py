@@ -6,12 +6,8 @@ import hashlib
 import json
 import re
 
-import numpy as np
 import pytest
-import shapely
-from PIL import Image
 
-from mapviz.deck import MERCATOR_MAX_LAT_DEG, mercator_y
 from mapviz.geodesy import distances_km
 from mapviz.reference import (
     DATA_DIR,
@@ -21,7 +17,6 @@ from mapviz.reference import (
     range_presets,
     reference_strikes,
 )
-from tools.render_basemap import uncovered
 
 README = (DATA_DIR / "README.md").read_text(encoding="utf-8")
 ROOT = DATA_DIR.parent
@@ -29,7 +24,7 @@ DATA_FILES = sorted(
     p.relative_to(DATA_DIR).as_posix()
     for p in DATA_DIR.rglob("*")
     if p.is_file() and p.name != "README.md"
-) + sorted(p.relative_to(ROOT).as_posix() for p in (ROOT / "static" / "basemap").iterdir())
+)
 
 
 def readme_row(name: str) -> list[str]:
@@ -110,58 +105,7 @@ def test_every_deployment_is_hypothetical_and_annotated() -> None:
         assert json.loads(sources)[0]["url"].startswith("https://")
 
 
-def test_static_folder_serves_the_basemap_and_the_layer_cache_only() -> None:
+def test_static_folder_serves_the_layer_cache_only() -> None:
     static = ROOT / "static"
-    assert sorted(p.name for p in static.iterdir()) == ["basemap", "cache"]
+    assert sorted(p.name for p in static.iterdir()) == ["cache"]
     assert not any(p.is_symlink() for p in static.rglob("*"))
-
-
-def test_basemap_images_cover_the_world_once_below_the_regional_ones() -> None:
-    # The world image ships as the pieces the regional images (drawn after them) leave
-    # uncovered: together they must cover the whole Mercator world with no gap, the pieces must
-    # not overlap one another, and each piece's pixels must be the world image's pixel size.
-    entries = json.loads((ROOT / "static" / "basemap" / "basemap.json").read_text())
-    world = [e for e in entries if e["name"].startswith("world_")]
-    regional = [e for e in entries if not e["name"].startswith("world_")]
-    assert entries[: len(world)] == world  # drawn first, beneath the regional images
-    assert [e["name"] for e in regional] == ["theatre", "indo_pacific"]
-
-    def mercator_box(bounds: list[float]) -> shapely.Polygon:
-        west, south, east, north = bounds
-        bottom, top = mercator_y(np.array([south, north]))
-        return shapely.box(west, bottom, east, top)
-
-    pieces = [mercator_box(e["bounds"]) for e in world]
-    everything = shapely.union_all(pieces + [mercator_box(e["bounds"]) for e in regional])
-    whole = mercator_box([-180.0, -MERCATOR_MAX_LAT_DEG, 180.0, MERCATOR_MAX_LAT_DEG])
-    assert everything.symmetric_difference(whole).area < 1e-9
-    assert sum(p.area for p in pieces) == pytest.approx(shapely.union_all(pieces).area, rel=1e-12)
-    world_px_per_deg = 2048 / 360
-    for entry, piece in zip(world, pieces, strict=True):
-        with Image.open(ROOT / "static" / "basemap" / entry["image"]) as image:
-            west, _, east, _ = entry["bounds"]
-            assert image.width == pytest.approx((east - west) * world_px_per_deg, abs=1e-6)
-            assert image.height == pytest.approx(
-                (piece.bounds[3] - piece.bounds[1]) * world_px_per_deg * 180 / np.pi, abs=1e-4
-            )
-
-
-def test_uncovered_leaves_out_exactly_the_holes() -> None:
-    holes = [(2, 1, 5, 4), (6, 3, 8, 6)]  # left, top, right, bottom (pixels), overlapping rows
-    pieces = uncovered(10, 8, holes)
-    cells = {
-        (x, y)
-        for left, top, right, bottom in pieces
-        for x in range(left, right)
-        for y in range(top, bottom)
-    }
-    in_hole = {
-        (x, y)
-        for left, top, right, bottom in holes
-        for x in range(left, right)
-        for y in range(top, bottom)
-    }
-    assert cells == {(x, y) for x in range(10) for y in range(8)} - in_hole
-    assert sum((right - left) * (bottom - top) for left, top, right, bottom in pieces) == len(
-        cells
-    )  # no overlaps

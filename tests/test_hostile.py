@@ -23,7 +23,7 @@ from map_reading import map_args, press, spec
 from streamlit.testing.v1 import AppTest
 
 from mapviz.analysis import Params
-from mapviz.deck import MAX_DISPLAY_CHARS, strike_records
+from mapviz.deck import MAX_DISPLAY_CHARS, strike_tooltips
 from mapviz.errors import MapvizError
 from mapviz.export import build_layers, csv_bytes, kml_bytes
 from mapviz.loaders import read_strikes
@@ -94,10 +94,10 @@ def test_exports_neutralise_formulas_and_markup(generated: tuple[Path, list[Case
 
 def test_display_text_is_short_and_inert(generated: tuple[Path, list[Case]]) -> None:
     folder, _ = generated
-    records = strike_records(read_strikes(folder / "long_line.csv").strikes)
-    assert len(records[0]["tt"]) < 2 * MAX_DISPLAY_CHARS + 200
-    hostile = strike_records(read_strikes(folder / "hostile_text.csv").strikes)
-    assert "Weapon: @\u200b@=constructor" in hostile[0]["tt"]
+    tooltips = strike_tooltips(read_strikes(folder / "long_line.csv").strikes)
+    assert len(tooltips[0]) < 2 * MAX_DISPLAY_CHARS + 200
+    hostile = strike_tooltips(read_strikes(folder / "hostile_text.csv").strikes)
+    assert "Weapon: @\u200b@=constructor" in hostile[0]
 
 
 def run_upload(path: Path) -> AppTest:

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from mapviz.deck import VIEW_PRESETS
+from mapviz.deck import PRIORITY_RING, SEA
 from mapviz.geodesy import LonLat
 from mapviz.mapcomponent import SLIDERS, Range, in_slider_range, map_args, pressed_range, ring_spec
 from mapviz.reference import LaunchSite
@@ -54,9 +54,7 @@ def test_min_not_below_max_draws_the_max_disk_only() -> None:
 
 def test_the_arguments_are_json_with_inert_names() -> None:
     site = LaunchSite("x", "@@=constructor", LonLat(36.5, 50.6), 25.0)
-    rings = ring_spec(
-        (site,), tolerance_m=50.0, show=True, envelopes=False, taken=[(0, 0, 1, 1)], zoom=5.4
-    )
+    rings = ring_spec((site,), tolerance_m=50.0, show=True, envelopes=False)
     args = map_args("{}", view_key="kharkiv", rings=rings, range_=Range(seq=3), height_px=620)
     assert json.loads(json.dumps(args)) == args  # what Streamlit sends is plain JSON
     (sent,) = args["rings"]["sites"]
@@ -66,7 +64,8 @@ def test_the_arguments_are_json_with_inert_names() -> None:
         "lat": 50.6,
         "uncertainty_km": 25.0,
     }
-    assert args["rings"]["taken"] == [[0, 0, 1, 1]]
     assert args["range"] == {"min_km": 380, "max_km": 800, "seq": 3}
     assert args["slider"]["high"] == SLIDERS.high
-    assert args["rings"]["zoom"] == VIEW_PRESETS["kharkiv"].zoom
+    labels = args["rings"]["style"]["labels"]
+    assert labels["max"]["pr"] == labels["min"]["pr"] == PRIORITY_RING  # one collision group
+    assert args["background"] == list(SEA)

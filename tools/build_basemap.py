@@ -3,8 +3,8 @@
 Writes data/naturalearth/: the vector layers, and ne_country_labels.json (country names, largest
 country first, each with the lowest zoom at which it fits inside its country).
 
-Run once by a maintainer (`python tools/build_basemap.py [SOURCE_DIR]`), then
-`python tools/render_basemap.py` to render the raster basemap; the app never reads ../shared.
+Run once by a maintainer (`python tools/build_basemap.py [SOURCE_DIR]`); the app serves the
+layers as they are and deck.gl draws them, and never reads ../shared.
 What this does to each layer is recorded in data/README.md.
 """
 
@@ -20,12 +20,14 @@ import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
-from mapviz.deck import PLACE_NAME_CHAR_PX, WORLD_PX_AT_ZOOM_0
-
 ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "data" / "naturalearth"
 THEATRE_BBOX = (20.0, 40.0, 50.0, 60.0)
 """Oblast lines are kept in this lon/lat box only (Ukraine and western Russia)."""
+WORLD_PX_AT_ZOOM_0 = 512
+"""deck.gl's Web Mercator scale: the world is 512 px wide at zoom 0, 512 x 2**z at zoom z."""
+PLACE_NAME_CHAR_PX = 7.0
+"""Estimated width of one character of a country name at the map's 12 px."""
 PRECISION_DEG = 0.001
 """Grid the coordinates are rounded to (about 110 m), well below the layers' own simplification."""
 

@@ -1,53 +1,56 @@
 // The map of mapviz as a Streamlit component (src/mapviz/mapcomponent.py sends its arguments).
 //
-// Three transparent 2D canvases, one over the other, share one view:
-// - layercanvas.js: the spec's layers that do not follow the range sliders (basemap and strikes
-//   images, hypothetical areas, strikes, launch points), read from pydeck's JSON spec;
-// - textcanvas.js: the spec's text layers (place names, launch point names, HYPOTHETICAL
-//   labels);
-// - ringcanvas.js: the range bands, min and max rings, reach envelopes and ring labels,
-//   computed here (rings.js, ringdata.js) whenever a range slider moves.
-// The view moves as deck.gl's map controller moves it (controller.js) and is drawn as its map
-// view draws it (view.js). Nothing is drawn with WebGL: under software WebGL (SwiftShader, any
-// machine without a GPU) every layer type's GPU pipeline, every image's upload and the WebGL
-// context itself held up the first paint by tens to hundreds of ms each, and a slider press by a
-// redraw of the whole map (docs/BENCHMARKS.md); and the map works where WebGL does not.
-// The range sliders are part of the component: a press redraws the rings' canvas at once, with
-// no round trip to the server; the new range then goes to the server (the component's value)
-// for the ring counts, the downloads and the link.
+// deck.gl draws every layer. Those that do not follow the range sliders (the vector basemap,
+// place names, strikes, launch points, hypothetical areas, labels) come as pydeck's JSON spec
+// (`mapviz.deck.deck`), converted by deck.gl's JSONConverter once per change; their data are
+// static files fetched once (layerdata.js), so no text from data passes through the converter.
+// The range bands, rings, reach envelopes and ring labels are computed here (rings.js,
+// ringdata.js) whenever a range slider moves, and drawn by the same deck.
+// The range sliders are part of the component: a press redraws the rings at once, with no
+// round trip to the server; the new range then goes to the server (the component's value) for
+// the ring counts, the downloads and the link.
 //
-// Text from data is only ever shown as text: tooltips are set as `textContent`, labels are
-// drawn with `fillText`, and nothing here sets innerHTML.
+// Text from data is only ever shown as text: the tooltip is set as `textContent`, labels are
+// drawn by deck.gl's text layer, and nothing here sets innerHTML.
 
-import {Controller} from './controller.js';
+import {Deck, MapView} from '@deck.gl/core';
+import {CollisionFilterExtension, PathStyleExtension} from '@deck.gl/extensions';
+import {JSONConfiguration, JSONConverter} from '@deck.gl/json';
+import {
+  GeoJsonLayer, PathLayer, PolygonLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer,
+} from '@deck.gl/layers';
+import {Streamlit} from 'streamlit-component-lib/dist/streamlit.js';
+import {DataFiles, binaryData, strikeArrays, strikeTooltip} from './layerdata.js';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
-import {LayerCanvas} from './layercanvas.js';
-import {RingCanvas} from './ringcanvas.js';
-import {readSpec} from './spec.js';
-import {TextCanvas} from './textcanvas.js';
 
+// The layer and extension types mapviz.deck writes; the converter makes nothing else.
+const converter = new JSONConverter({
+  configuration: new JSONConfiguration({
+    classes: {
+      GeoJsonLayer, PathLayer, PolygonLayer, ScatterplotLayer, TextLayer, MapView,
+      CollisionFilterExtension, PathStyleExtension,
+    },
+  }),
+});
 const RING_CACHE_SIZE = 256;
-
-const post = (type, extra) =>
-  window.parent.postMessage({isStreamlitMessage: true, type, ...extra}, '*');
 
 let args = null;
 let specText = null;
 let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
-let controller = null;  // the view, moved by the pointer, the wheel and the keys
+let deck = null;
+let staticLayers = [];  // converted from the spec
+let ringLayers = {under: [], over: [], labels: []};  // drawn here for the sliders' range
+let labelLayer = null;  // the spec's one text layer (mapviz.deck.label_layer), and its records:
+let labelRecords = [];  // deck.gl's collision filter compares labels of one layer only
+let labelUrl = null;
+let strikeTips = null;  // {urls, chunk} of the strikes' tooltip files
+let hovered = null;  // what the pointer is over: {layerId, index}
 let tooltipElement = null;
-let layerCanvas = null;
-let textCanvas = null;  // over the layers
-let ringCanvas = null;  // over the text
-let ringsDrawn = null;  // ringData's output for the sliders' range
-let mapLayers = [];  // the spec's layers but text, for the layer canvas: {type, props, records}
-let textLayers = [];  // the spec's text layers, for the text canvas
-// The spec's data files: URL -> {records (null until read), read (the promise of them), done}.
-// Each is fetched once, and forgotten once the spec no longer names it.
-const dataFiles = new Map();
+const files = new DataFiles();
+const strikeFiles = new Map();  // URL -> promise of its strikeArrays
 const ringCache = new Map();
 const byId = (id) => document.getElementById(id);
 
@@ -62,6 +65,32 @@ function cachedRing(site, radiusKm, toleranceM) {
     ringCache.set(key, ring);
   }
   return ring;
+}
+
+// The layers that follow the sliders: bands under the strikes, lines over them; and the ring
+// labels, which join the spec's labels in its one text layer.
+function makeRingLayers(spec, minKm, maxKm) {
+  const {style} = spec;
+  const data = ringData(spec, minKm, maxKm, cachedRing);
+  const lines = (id, paths, colour, width, extra = {}) => new PathLayer({
+    id, data: paths, getPath: (d) => d, getColor: colour, getWidth: width,
+    widthUnits: 'pixels', ...extra,
+  });
+  const under = [new SolidPolygonLayer({
+    id: 'range-bands', data: data.bands, getPolygon: (d) => d.polygon,
+    getFillColor: style.band_fill, pickable: true,
+  })];
+  const over = [
+    lines('max-rings', data.maxLines, style.max_colour, style.ring_width_px),
+    lines('min-rings', data.minLines, style.min_colour, style.ring_width_px),
+  ];
+  if (spec.envelopes) {
+    over.push(lines('reach-envelopes', data.reach, style.max_colour, style.envelope_width_px, {
+      extensions: [new PathStyleExtension({dash: true})], getDashArray: style.dash_array,
+      dashJustified: true,
+    }));
+  }
+  return {under, over, labels: data.labels, data};
 }
 
 // --- sliders ----------------------------------------------------------------------------
@@ -83,20 +112,22 @@ function showRange() {
 function drawRings() {
   const rings = args.rings;
   const {drawnMin, maxKm} = range();
-  const shown = rings.show && rings.sites.length;
-  ringsDrawn = shown ? ringData(rings, drawnMin, maxKm, cachedRing) : null;
-  paintRings();
-}
-
-function paintRings() {
-  ringCanvas.draw(ringsDrawn, args.rings.style, currentViewport());
+  if (rings.show && rings.sites.length) {
+    const drawn = makeRingLayers(rings, drawnMin, maxKm);
+    ringLayers = drawn;
+    window.mapviz.rings = drawn.data;
+  } else {
+    ringLayers = {under: [], over: [], labels: []};
+    window.mapviz.rings = null;
+  }
+  showLayers();
 }
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
 // range goes to the server when it is set (each key press, the end of a drag), once the frame
-// with the new rings is on screen: they are drawn on their canvas at once and shown in the next
-// animation frame or so. The page's rerun that follows (its messages, the counts table) then
-// does not hold up that frame.
+// with the new rings is on screen: deck.gl draws them in the next animation frame, which is
+// shown by the one after it. The page's rerun that follows (its messages, the counts table)
+// then does not hold up that frame.
 function onSlide() {
   showRange();
   drawRings();
@@ -121,7 +152,7 @@ function keepInLink(minKm, maxKm) {
     if (url.href !== page.location.href) {
       page.history.replaceState(page.history.state, '', url.href);
     }
-  } catch (error) {
+  } catch {
     // a page of another origin: the server's update of the link stands
   }
 }
@@ -131,7 +162,7 @@ function onSet() {
   const value = {min_km: minKm, max_km: maxKm, seq: rangeSeq};
   afterFrames(3, () => {
     keepInLink(minKm, maxKm);
-    post('streamlit:setComponentValue', {value, dataType: 'json'});
+    Streamlit.setComponentValue(value);
   });
 }
 
@@ -147,7 +178,7 @@ function setUpSliders(slider) {
   byId('min-help').textContent = slider.min_help;
 }
 
-// --- the map: its canvases, its view and its tooltip ------------------------------------
+// --- the map ----------------------------------------------------------------------------
 
 // The spec's static files ("app/static/...") are relative to the app's page; this page is two
 // levels below it (component/<name>/index.html), whatever path the app is served under.
@@ -163,91 +194,43 @@ const absolute = (value) => {
   return value;
 };
 
-const currentViewport = () => controller.viewport();
-
-function paintLayers() {
-  const viewport = currentViewport();
-  layerCanvas.draw(mapLayers, viewport);
-  textCanvas.draw(textLayers, viewport);
+// A layer's data file: JSON records, or the strikes' typed arrays for the accessors the layer
+// names in `binaryAttributes` (both strike layers read one file, fetched once).
+function fetchLayerData(url, {layer}) {
+  const names = layer.props.binaryAttributes;
+  if (!names) return files.get(url);
+  let arrays = strikeFiles.get(url);
+  if (!arrays) {
+    arrays = files.get(url, true).then(strikeArrays);
+    strikeFiles.set(url, arrays);
+  }
+  return arrays.then((read) => binaryData(read, names));
 }
 
-// The map is drawn again in the next animation frame, once however many changes come before
-// it: the layers when an image or a data file has arrived, everything when the view has moved
-// or the map was resized.
-// (The window can be resized before the map has been given anything to draw.)
-let paintPending = null;  // null, or whether the rings are to be drawn too
-function paintSoon(rings = false) {
-  if (paintPending === null) {
-    requestAnimationFrame(() => {
-      const withRings = paintPending;
-      paintPending = null;
-      if (!controller) return;
-      paintLayers();
-      if (withRings) paintRings();
-    });
-  }
-  paintPending = paintPending || rings;
-}
-const paintAllSoon = () => paintSoon(true);
-window.addEventListener('resize', paintAllSoon);
-
-// A layer of the spec ({type, props: its props with accessors as functions, records}): its
-// records are its data, or those of its data file once read.
-function readLayer({type, props}) {
-  const layer = {type, props, records: null};
-  const {data} = props;
-  if (typeof data !== 'string') {
-    layer.records = data || [];
-    return layer;
-  }
-  let file = dataFiles.get(data);
-  if (!file) {
-    file = {records: null, done: false};
-    file.read = fetch(data).then((response) => response.json()).then((read) => {
-      file.records = read;
-      return read;
-    }).finally(() => {
-      file.done = true;
-    });
-    file.read.catch((error) => console.warn(`mapviz: the map's data from ${data}: ${error}`));
-    dataFiles.set(data, file);
-  }
-  if (file.records) {
-    layer.records = file.records;
-  } else {
-    file.read.then((read) => {
-      layer.records = read;
-      paintSoon();
-    }, () => {});  // reported above
-  }
-  return layer;
+// Every layer in drawing order: the basemap, the range bands, the spec's other layers, the
+// ring lines, then the labels (the spec's and the ring labels, in one layer).
+function showLayers() {
+  const basemap = staticLayers.filter((layer) => layer.id.startsWith('basemap-'));
+  const rest = staticLayers.filter((layer) => !layer.id.startsWith('basemap-'));
+  const labels = labelLayer ? [labelLayer.clone({data: [...labelRecords, ...ringLayers.labels]})]
+    : [];
+  deck.setProps({layers: [...basemap, ...ringLayers.under, ...rest, ...ringLayers.over, ...labels]});
 }
 
-// Lets go of the data files and images that `layers` (the spec's now) do not name.
-function forgetUnnamed(layers) {
-  const named = new Set(layers.flatMap(({props}) => [props.data, props.image]));
-  for (const url of dataFiles.keys()) {
-    if (!named.has(url)) dataFiles.delete(url);
-  }
-  layerCanvas.forgetImages(named);
-}
-
-// The view has moved: the tooltip goes, and the map is drawn again in the next frame.
-function onView() {
-  showTooltip(null);
-  paintAllSoon();
-}
-
-// The pointer is over the map at (x, y) (CSS pixels in it), or has left it (null): the tooltip of
-// what lies under it (a strike, a launch point or an area, else the band it lies in), beside
-// the pointer and inside the map.
-function onHover(x, y) {
-  if (x === null) {
-    showTooltip(null);
-    return;
-  }
-  const object = layerCanvas.objectAt(x, y);
-  showTooltip(object ? object.tt : ringCanvas.bandAt(x, y), x, y);
+// The spec's labels (`layer`, its data from `url`): their records are read here, to be drawn
+// with the ring labels.
+function readLabels(layer, url) {
+  const sameData = labelLayer && url === labelUrl;
+  labelLayer = layer;
+  labelUrl = url;
+  if (!sameData) labelRecords = [];
+  if (!layer) return;
+  files.get(url).then((records) => {
+    if (labelLayer === layer) {
+      labelRecords = records;
+      showLayers();
+    }
+  }, (error) => console.warn(`mapviz: the map's labels from ${url}: ${error}`));
 }
 
 // Shows `text` (or nothing, for null) at the pointer's lower right, or to its left or above it
@@ -266,52 +249,106 @@ function showTooltip(text, x, y) {
   tooltipElement.style.transform = `translate(${Math.max(0, left)}px, ${Math.max(0, top)}px)`;
 }
 
-// The map: its canvases, its tooltip, and the controller that moves its view (`view`, the
-// spec's initial view).
-function createMap(view) {
+// The pointer is over something deck.gl picked (or nothing): its tooltip, `tt` of its record,
+// or for a strike its text from the tooltip files, once read.
+function onHover({layer, index, object, x, y}) {
+  if (!layer || index < 0) {
+    hovered = null;
+    showTooltip(null);
+    return;
+  }
+  if (object && object.tt !== undefined) {
+    hovered = null;
+    showTooltip(object.tt, x, y);
+    return;
+  }
+  if (layer.props.binaryAttributes && strikeTips) {
+    const key = {layerId: layer.id, index};
+    hovered = key;
+    strikeTooltip(files, strikeTips, index).then((text) => {
+      if (hovered === key) showTooltip(text, x, y);
+    }, (error) => {
+      console.warn(`mapviz: a strike's tooltip: ${error}`);
+      if (hovered === key) showTooltip('This strike\'s details could not be read.', x, y);
+    });
+  }
+}
+
+// Whether this browser can draw the map: deck.gl needs WebGL 2.
+function hasWebGL2() {
+  try {
+    return Boolean(document.createElement('canvas').getContext('webgl2'));
+  } catch {
+    return false;
+  }
+}
+
+function showNoWebGL(reason) {
+  const map = byId('map');
+  map.replaceChildren();
+  const note = document.createElement('div');
+  note.className = 'no-webgl';
+  note.setAttribute('role', 'alert');
+  note.textContent = `The map cannot be drawn in this browser: ${reason} ` +
+    'The strike table, the ring counts and the downloads below still work. To see the map, ' +
+    'turn on hardware acceleration (WebGL) in the browser\'s settings, or open the page in ' +
+    'another browser.';
+  map.appendChild(note);
+  window.mapviz.noWebGL = true;
+}
+
+function createMap(converted) {
   const parent = byId('map');
-  layerCanvas = new LayerCanvas(parent, () => paintSoon());
-  textCanvas = new TextCanvas(parent);
-  ringCanvas = new RingCanvas(parent);
   tooltipElement = document.createElement('div');
   tooltipElement.className = 'tooltip';
   parent.appendChild(tooltipElement);
-  controller = new Controller(parent, view, {onView, onHover});
-  // For the tests and benchmarks: the map's parts, and whether it has yet to draw something it
-  // has been given (a data file or an image still coming, or a paint to come).
-  const busy = () => paintPending !== null || layerCanvas.loading()
-    || [...dataFiles.values()].some((file) => !file.done);
-  window.mapviz = {controller, layers: layerCanvas, text: textCanvas, rings: ringCanvas, busy};
-}
-
-function showView(view) {
-  controller.setView(view);
-  showTooltip(null);
-  paintLayers();
-  paintRings();
+  deck = new Deck({
+    parent,
+    views: converted.views,
+    initialViewState: converted.initialViewState,
+    layers: [],
+    onHover,
+    onViewStateChange: ({viewState}) => {
+      showTooltip(null);
+      return viewState;
+    },
+    onError: (error) => {
+      console.warn(`mapviz: ${error}`);
+      if (!deck || !deck.device) showNoWebGL('it has no WebGL 2.');
+    },
+  });
+  window.mapviz.deck = deck;
 }
 
 function render(next) {
   args = next;
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
+  document.documentElement.style.setProperty('--sea', `rgb(${args.background.join(', ')})`);
+  if (!window.mapviz.noWebGL && !hasWebGL2()) showNoWebGL('it has no WebGL 2.');
   if (args.spec !== specText) {
     specText = args.spec;
-    const spec = readSpec(absolute(JSON.parse(specText)));
-    if (!controller) {
+    const spec = absolute(JSON.parse(specText));
+    const converted = converter.convert(spec);
+    if (!deck && !window.mapviz.noWebGL) {
       setUpSliders(args.slider);
-      createMap(spec.initialViewState);
+      createMap(converted);
     }
-    const layers = spec.layers.map(readLayer);
-    forgetUnnamed(layers);
-    mapLayers = layers.filter((layer) => layer.type !== 'TextLayer');
-    textLayers = layers.filter((layer) => layer.type === 'TextLayer');
-    if (args.view_key !== viewKey) {
+    const layers = converted.layers.map((layer) => layer.clone({fetch: fetchLayerData}));
+    staticLayers = layers.filter((layer) => !(layer instanceof TextLayer));
+    const labels = spec.layers.findIndex((layer) => layer['@@type'] === 'TextLayer');
+    readLabels(layers[labels] || null, labels < 0 ? null : spec.layers[labels].data);
+    const strikes = spec.layers.find((layer) => layer.tooltipUrls);
+    strikeTips = strikes ? {urls: strikes.tooltipUrls, chunk: strikes.tooltipChunk} : null;
+    const named = new Set(spec.layers.flatMap((l) => [l.data, ...(l.tooltipUrls || [])]));
+    files.keep(named);
+    for (const url of strikeFiles.keys()) if (!named.has(url)) strikeFiles.delete(url);
+    if (args.view_key !== viewKey && deck) {
       viewKey = args.view_key;
-      showView(spec.initialViewState);
-    } else {
-      paintLayers();
+      deck.setProps({initialViewState: {...converted.initialViewState}});
+      showTooltip(null);
     }
   }
+  if (!deck) return;
   let redraw = false;
   if (args.range.seq !== rangeSeq) {  // a range set by the page (a preset, the link)
     rangeSeq = args.range.seq;
@@ -326,15 +363,23 @@ function render(next) {
     redraw = true;
   }
   if (redraw) drawRings();
+  else showLayers();
 }
 
-window.addEventListener('message', (event) => {
-  if (event.source !== window.parent) return;  // only the page that holds the map sends to it
-  if (event.data && event.data.type === 'streamlit:render') {
-    render(event.data.args);
-    post('streamlit:setFrameHeight', {height: document.body.scrollHeight});
-  }
-});
+// For the tests and benchmarks: the deck, the rings as computed here, and whether the map has
+// yet to draw something it has been given (a data file still coming, or layers not yet loaded).
+window.mapviz = {
+  deck: null,
+  rings: null,
+  noWebGL: false,
+  busy: () => files.pending() > 0 || Boolean(deck && !deck.isInitialized) ||
+    Boolean(deck && deck.layerManager && !deck.layerManager.getLayers().every((l) => l.isLoaded)),
+};
 // For the tests (tests/test_browser_rings.py): the rings as computed here, as plain data.
 window.mapvizRings = {rangeRing, ringData};
-post('streamlit:componentReady', {apiVersion: 1});
+
+Streamlit.events.addEventListener(Streamlit.RENDER_EVENT, (event) => {
+  render(event.detail.args);
+  Streamlit.setFrameHeight();
+});
+Streamlit.setComponentReady();

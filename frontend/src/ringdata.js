@@ -1,61 +1,20 @@
-// The rings, bands, reach envelopes and ring labels of a range, as the map draws them: the
-// layers of mapviz.deck's rings (bands answer on hover; lines are segments), in the browser.
+// The rings, bands, reach envelopes and ring labels of a range, as plain data: what follows the
+// range sliders, computed in the browser (rings.js) so that a press is drawn without a round trip
+// to the server. index.js draws them with deck.gl layers.
 
 import {bandBetween, rangeRing, ringLine} from './rings.js';
 
-const WORLD_PX_AT_ZOOM_0 = 512;
 const plainRing = (site, km, toleranceM) => rangeRing(site.lon, site.lat, km, toleranceM);
-
 const round = (x, decimals) => Math.round(x * 10 ** decimals) / 10 ** decimals;
-const segments = (line, decimals) => {
-  const out = [];
-  for (let i = 1; i < line.length; i++) {
-    const a = line[i - 1], b = line[i];
-    out.push([round(a[0], decimals), round(a[1], decimals), round(b[0], decimals),
-      round(b[1], decimals)]);
-  }
-  return out;
-};
+const rounded = (line, decimals) => line.map(([lon, lat]) => [round(lon, decimals),
+  round(lat, decimals)]);
 
-// `mapviz.deck.dashes`: `count` dashes of equal length along a line, `duty` of each period.
-function dashes(line, count, duty) {
-  const along = [0];
-  for (let i = 1; i < line.length; i++) {
-    const dx = (line[i][0] - line[i - 1][0]) *
-      Math.cos(((line[i][1] + line[i - 1][1]) / 2) * Math.PI / 180);
-    along.push(along[i - 1] + Math.hypot(dx, line[i][1] - line[i - 1][1]));
-  }
-  const total = along[along.length - 1];
-  if (!(total > 0)) return [];
-  const at = (s) => {
-    let i = 1;
-    while (i < along.length - 1 && along[i] < s) i++;
-    const t = (s - along[i - 1]) / (along[i] - along[i - 1] || 1);
-    return [line[i - 1][0] + t * (line[i][0] - line[i - 1][0]),
-      line[i - 1][1] + t * (line[i][1] - line[i - 1][1])];
-  };
-  const period = total / count;
-  const pieces = [];
-  for (let k = 0; k < count; k++) {
-    const start = k * period, end = start + duty * period;
-    pieces.push([at(start), ...line.filter((_, i) => along[i] > start && along[i] < end), at(end)]);
-  }
-  return pieces;
-}
+// The northernmost vertex of a ring's line: where its radius label goes.
+const top = (ring) => ringLine(ring).reduce((a, b) => (b[1] > a[1] ? b : a));
 
-// `mapviz.deck.screen_box`: a label's box in Web Mercator pixels at `zoom`.
-function screenBox(lon, lat, zoom, width, height, offset) {
-  const pxPerRadian = (WORLD_PX_AT_ZOOM_0 * 2 ** zoom) / (2 * Math.PI);
-  const x = (lon * Math.PI) / 180 * pxPerRadian + offset[0];
-  const y = -Math.log(Math.tan(Math.PI / 4 + (lat * Math.PI) / 360)) * pxPerRadian + offset[1];
-  return [x - width / 2, y - height / 2, x + width / 2, y + height / 2];
-}
-const overlaps = (box, others) =>
-  others.some((o) => box[0] < o[2] && o[0] < box[2] && box[1] < o[3] && o[1] < box[3]);
-
-// What follows the sliders, as plain data: the bands (polygons with a tooltip), the min and
-// max rings and reach envelopes (segments [lon0, lat0, lon1, lat1]) and the ring labels that
-// keep clear of `spec.taken` and of each other (as mapviz.deck.uncluttered), max rings' first.
+// For the sites of `spec` (mapviz.mapcomponent.ring_spec) and a range in km (`minKm` 0: no min
+// ring): the bands (deck.gl polygons with a tooltip `tt`), the min and max rings and the reach
+// envelopes (lines of [lon, lat]), and the ring labels (position `p`, text `t`, colour `c`).
 export function ringData(spec, minKm, maxKm, ring = plainRing) {
   const {style} = spec;
   const bands = [], minLines = [], maxLines = [], reach = [], maxLabels = [], minLabels = [];
@@ -66,37 +25,23 @@ export function ringData(spec, minKm, maxKm, ring = plainRing) {
     for (const polygon of inner ? bandBetween(outer, inner) : [[outer.points]]) {
       bands.push({polygon, tt: text});
     }
-    const label = (ring, km, colour, into) => {
-      const top = ringLine(ring).reduce((a, b) => (b[1] > a[1] ? b : a));
-      into.push({p: [round(top[0], 4), round(top[1], 4)], t: `${km} km`, c: colour,
-        o: style.label_offset_px});
+    const label = (circle, km, kind) => {
+      const [lon, lat] = top(circle);
+      return {...kind, p: [round(lon, 4), round(lat, 4)], t: `${km} km`};
     };
-    maxLines.push(...segments(ringLine(outer), style.decimals));
-    label(outer, maxKm, style.max_colour, maxLabels);
+    maxLines.push(rounded(ringLine(outer), style.decimals));
+    maxLabels.push(label(outer, maxKm, style.labels.max));
     if (inner) {
-      minLines.push(...segments(ringLine(inner), style.decimals));
-      label(inner, minKm, style.min_colour, minLabels);
+      minLines.push(rounded(ringLine(inner), style.decimals));
+      minLabels.push(label(inner, minKm, style.labels.min));
     }
     if (spec.envelopes && site.uncertainty_km > 0) {
       const radii = [maxKm + site.uncertainty_km];
       if (maxKm > site.uncertainty_km) radii.push(maxKm - site.uncertainty_km);
       for (const km of radii) {
-        for (const dash of dashes(ringLine(ring(site, km, spec.tolerance_m)),
-          style.dashes_per_ring, style.dash_duty)) {
-          reach.push(...segments(dash, style.decimals));
-        }
+        reach.push(rounded(ringLine(ring(site, km, spec.tolerance_m)), style.decimals));
       }
     }
   }
-  const placed = spec.taken.map((b) => b.slice());
-  const labels = [];
-  for (const label of [...maxLabels, ...minLabels]) {
-    const box = screenBox(label.p[0], label.p[1], spec.zoom, style.label_char_px * label.t.length,
-      style.label_size_px, label.o);
-    if (!overlaps(box, placed)) {
-      placed.push(box);
-      labels.push(label);
-    }
-  }
-  return {bands, minLines, maxLines, reach, labels};
+  return {bands, minLines, maxLines, reach, labels: [...maxLabels, ...minLabels]};
 }

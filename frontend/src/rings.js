@@ -9,7 +9,9 @@
 // latitude and spans 360 degrees of longitude. tests/test_browser_rings.py checks these rings
 // against mapviz.geodesy in Chromium.
 
-import {Geodesic} from 'geographiclib-geodesic';
+import geographiclib from 'geographiclib-geodesic';
+
+const {Geodesic} = geographiclib;
 
 const GEOD = Geodesic.WGS84;
 const MIN_VERTICES = 16;

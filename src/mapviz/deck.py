@@ -1,42 +1,38 @@
 """The map's layers as a pydeck Deck spec: basemap, strikes, launch points, hypothetical areas.
 
 UI-free: builds the deck spec from layer frames. The map component (`mapviz.mapcomponent`)
-reads it in the browser and draws its layers in order on 2D canvases, as deck.gl's layers of
-those types draw them (frontend/src/spec.js lists the types and props it draws; a test checks
-that the page sends no other), and draws the range rings, which follow the sliders, itself, with
-the colours, widths and label sizes defined here. The spec stays a plain pydeck deck (whether
-deck.gl itself draws it alike is not tested). Every layer has a fixed `id`. A record's tooltip
-is its `tt` field, plain text prepared here, shown as text (never parsed as HTML).
+converts it in the browser with deck.gl's JSONConverter, and deck.gl draws it; the range rings,
+which follow the sliders, are drawn there too, with the colours, widths and label sizes defined
+here. Every layer has a fixed `id`, and every layer's data is the URL of a static file (the
+`*_payload` functions make its bytes), so no text from data passes through the converter,
+which evaluates strings that start with "@@". A record's tooltip is its `tt` field, plain text
+prepared here, shown as text (never parsed as HTML); the strikes' tooltips are files of their
+own, read when a strike is first hovered.
 
-Lines (dashed outlines, uncertainty circles) are line layers, one record per straight segment
-of four numbers: each dash is its own line, with no dash pattern to apply. (When the map was
-drawn with WebGL, a path layer's pipeline and segments cost several times a line layer's under
-software rendering; see docs/BENCHMARKS.md.)
+The strikes travel as raw typed arrays (`strike_binary`) that deck.gl takes as its binary
+attributes: every strike is a point the GPU picks, at any count. Labels are text layers in one
+collision group (deck.gl's CollisionFilterExtension), so at every zoom the labels of higher
+priority show and none covers another. Dashed lines use deck.gl's PathStyleExtension.
 """
 
 from __future__ import annotations
 
-import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from itertools import pairwise
 from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
 import numpy as np
-import numpy.typing as npt
 import pandas as pd
 import pydeck as pdk
-from PIL import Image
 from pydeck.bindings import deck as pydeck_deck
 from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import MultiPolygon, Polygon
 
 from mapviz.model import ATTRIBUTIONS
-from mapviz.units import HALF_TURN_DEG
 
 # Okabe-Ito colour-blind-safe palette (RGB)
 BLUE: Final = (0, 114, 178)
@@ -47,6 +43,7 @@ VERMILLION: Final = (213, 94, 0)
 PURPLE: Final = (204, 121, 167)
 GREY: Final = (110, 110, 110)
 BLACK: Final = (0, 0, 0)
+WHITE: Final = (255, 255, 255)
 
 ATTRIBUTION_COLOURS: Final[dict[str, tuple[int, int, int]]] = dict(
     zip(ATTRIBUTIONS, (BLUE, GREEN, ORANGE, VERMILLION, GREY), strict=True)
@@ -57,53 +54,69 @@ BAND_FILL: Final = (*SKY, 45)
 HYPOTHETICAL_COLOUR: Final = PURPLE
 HYPOTHETICAL_TEXT_COLOUR: Final = (120, 40, 100)
 UNCERTAINTY_RGBA: Final = (*BLACK, 160)
-RING_LABEL_OFFSET_PX: Final = (0, -9)
-SITE_LABEL_OFFSET_PX: Final = (0, 14)
-SITE_DOT_PX: Final = 6
-STRIKE_DOT_PX: Final = 5
 STRIKE_RIM: Final = (20, 20, 20)
 PRECISION_FILL: Final = (120, 120, 120, 40)
-WHITE: Final = (255, 255, 255)
+PLACE_NAME_RGBA: Final = (80, 80, 80, 255)
+
+# The offline basemap (Natural Earth vectors)
+SEA: Final = (214, 230, 240)
+LAND: Final = (236, 234, 226)
+BORDER: Final = (120, 120, 120)
+OBLAST: Final = (175, 175, 175)
+BORDER_WIDTH_PX: Final = 1.0
+OBLAST_WIDTH_PX: Final = 0.75
+NATURAL_EARTH_DIR: Final = Path(__file__).resolve().parents[2] / "data" / "naturalearth"
+
+
+@dataclass(frozen=True)
+class BasemapLayer:
+    """One layer of the vector basemap: a Natural Earth file and how it is drawn."""
+
+    layer_id: str
+    file_name: str
+    fill: tuple[int, ...] | None
+    line: tuple[int, ...] | None = None
+    line_width_px: float = 0.0
+
+
+BASEMAP: Final = (
+    BasemapLayer("basemap-land", "ne_land.geojson", fill=LAND),
+    BasemapLayer("basemap-lakes", "ne_lakes.geojson", fill=SEA),
+    BasemapLayer("basemap-oblasts", "ne_admin1_theatre.geojson", None, OBLAST, OBLAST_WIDTH_PX),
+    BasemapLayer("basemap-borders", "ne_admin0_boundaries.geojson", None, BORDER, BORDER_WIDTH_PX),
+)
+"""Drawn in this order, under everything else; the sea is the map's background colour."""
+COUNTRY_LABELS: Final = NATURAL_EARTH_DIR / "ne_country_labels.json"
+
+# Sizes, in screen pixels
 RING_WIDTH_PX: Final = 2.5
 ENVELOPE_WIDTH_PX: Final = 1.5
-UNCERTAINTY_WIDTH_PX: Final = 1
-HYPOTHETICAL_WIDTH_PX: Final = 2
-LABEL_CHAR_PX: Final = 7.5
-"""Estimated width of one character of a bold label at LABEL_SIZE_PX."""
+UNCERTAINTY_WIDTH_PX: Final = 1.0
+HYPOTHETICAL_WIDTH_PX: Final = 2.0
+SITE_DOT_PX: Final = 6
+STRIKE_DOT_PX: Final = 5
+LABEL_SIZE_PX: Final = 13
+PLACE_NAME_SIZE_PX: Final = 12
+LABEL_FONT: Final = "Helvetica, Arial, sans-serif"
+DASH_ARRAY: Final = (6, 4)
+"""Dashes of dashed lines (uncertainty circles, reach envelopes, hypothetical outlines): dash
+and gap in multiples of the line's width (deck.gl's PathStyleExtension)."""
 DISPLAY_DECIMALS: Final = 5
 """Coordinates sent to the browser are rounded to 1e-5 degree (about 1 m)."""
-
-VECTOR_STRIKE_LIMIT: Final = 2000
-"""Up to this many strikes are drawn as points with tooltips and precision circles; beyond it
-as one image, whose cost does not grow with the number of strikes. Points travel as a file of
-records (about 300 bytes each, with their tooltips) that the browser fetches and parses, and the
-map draws every dot on every frame of a drag or zoom."""
-MAX_RASTER_SIDE_PX: Final = 4096
-MAX_RASTER_ZOOM: Final = 9
-WORLD_PX_AT_ZOOM_0: Final = 512
-"""deck.gl's Web Mercator scale: the world is 512 px wide at zoom 0, 512 x 2**z at zoom z. (Map
-tiles of 256 px number their zooms one higher for the same scale.)"""
-RASTER_DOT_PX: Final = 2
-RIM_RGBA: Final = (40, 40, 40, 255)
-RASTER_PAD_DEG: Final = 0.5
-MERCATOR_MAX_LAT_DEG: Final = 85.05112878
-LABEL_SIZE_PX: Final = 13
-LABEL_FONT: Final = "Helvetica, Arial, sans-serif"
-PLACE_NAME_SIZE_PX: Final = 12
-PLACE_NAME_CHAR_PX: Final = 7.0
-"""Estimated width of one character of a country name at PLACE_NAME_SIZE_PX (the same estimate
-tools/build_basemap.py uses for each name's lowest zoom)."""
-PLACE_NAME_GAP_PX: Final = 4.0
-PLACE_NAME_ZOOM_SLACK: Final = 0.5
-"""A country name is shown from half a zoom level below the one at which it fits its country
-(a name may be up to 1.4 times as wide as its country)."""
-PLACE_NAME_RGBA: Final = (80, 80, 80, 255)
-CITY_MIN_ZOOM: Final = 4.0
-"""City names show from this zoom (the Ukraine view) on; in the wider views they would crowd."""
-CITY_NAME_GAP_PX: Final = 8.0
-LABEL_STACK_PX: Final = 36
 LABEL_NEIGHBOUR_DEG: Final = 3.0
-"""Labels of places closer than this (in longitude and latitude) are stacked, not overlapped."""
+"""HYPOTHETICAL labels of places closer than this (in longitude and latitude) share one anchor,
+stacked below one another."""
+
+LABEL_GROUP: Final = "labels"
+"""Every text layer's collision group: deck.gl hides the lower-priority of two labels that would
+overlap, at every zoom."""
+PRIORITY_HYPOTHETICAL: Final = 1000
+PRIORITY_LAUNCH_POINT: Final = 900
+PRIORITY_RING: Final = 800
+PRIORITY_CITY: Final = 500
+PRIORITY_COUNTRY_MAX: Final = 400
+"""Label priorities (deck.gl's range is -1000..1000): HYPOTHETICAL and launch points first, then
+the ring radii, cities, and countries, larger ones first."""
 
 MAX_DISPLAY_CHARS: Final = 300
 """Text from data longer than this is cut (with an ellipsis) in tooltips and labels; the data and
@@ -111,12 +124,14 @@ the exports keep it whole."""
 _EXPRESSION_PREFIX: Final = "@@"
 _ZERO_WIDTH_SPACE: Final = "\u200b"
 
-BASEMAP_URL: Final = "app/static/basemap/{name}"
-BASEMAP_INDEX: Final = Path(__file__).resolve().parents[2] / "static" / "basemap" / "basemap.json"
-COUNTRY_LABELS: Final = (
-    Path(__file__).resolve().parents[2] / "data" / "naturalearth" / "ne_country_labels.json"
-)
 LAYER_CACHE_URL: Final = "app/static/cache/{name}"
+
+STRIKE_BYTES: Final = 16
+"""Bytes per strike in `strike_binary`: lon, lat and radius as float32, RGBA as uint8."""
+TOOLTIP_CHUNK_MIN: Final = 4096
+TOOLTIP_FILES_MAX: Final = 64
+"""Strike tooltips are files of at least TOOLTIP_CHUNK_MIN texts, at most TOOLTIP_FILES_MAX
+files per data set; the browser reads one when a strike in it is first hovered."""
 
 
 # pydeck looks for its Jupyter widget (an import that fails here) on every Deck(), which costs
@@ -140,16 +155,18 @@ VIEW_PRESETS: Final = {
     "indo-pacific": ViewPreset("Indo-Pacific", 128.0, 12.0, 2.6),
     "world": ViewPreset("Whole world", 60.0, 30.0, 0.6),
 }
+MIN_ZOOM: Final = 0
+MAX_ZOOM: Final = 14
 
 
 def inert(text: object) -> str:
-    """Return text from data made safe to place inside the deck spec, shortened for display.
+    """Return text from data made safe for the map, shortened for display.
 
-    deck.gl's JSON converter, which reads pydeck specs, evaluates strings that start with "@@"
-    ("@@=expression", "@@#CONSTANT"); a zero-width space after the first "@" keeps such text as
-    text. (The map's own reader evaluates only mapviz's two accessor forms, and only as a layer's
-    props; the spec stays safe for any reader.) HTML needs no escaping here: tooltips and labels
-    are drawn as text, never parsed as HTML.
+    deck.gl's JSON converter evaluates strings that start with "@@" ("@@=expression",
+    "@@#CONSTANT"). Text from data only ever reaches the browser in data files, which the
+    converter does not read; a zero-width space after the first "@" keeps such text as text
+    wherever it goes all the same. HTML needs no escaping here: tooltips and labels are drawn as
+    text, never parsed as HTML.
     """
     value = str(text)
     if len(value) > MAX_DISPLAY_CHARS:
@@ -157,6 +174,11 @@ def inert(text: object) -> str:
     if value.startswith(_EXPRESSION_PREFIX):
         value = "@" + _ZERO_WIDTH_SPACE + value[1:]
     return value
+
+
+def _string(text: str) -> Any:
+    """Return a string prop kept as itself (pydeck writes other strings as deck.gl expressions)."""
+    return pdk.types.String(text)
 
 
 def _rounded(coords: Iterable[tuple[float, ...]]) -> list[list[float]]:
@@ -175,18 +197,40 @@ def _rings_of(geometry: Polygon | MultiPolygon) -> list[list[list[list[float]]]]
     ]
 
 
-def strike_records(strikes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Per-strike objects for the browser (`strike_layers`).
+def records_payload(records: Sequence[object]) -> bytes:
+    """Compact JSON bytes of layer records, to be served as a static file."""
+    return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode()
 
-    Position `p`, attribution colour `c`, rim `k`, dot radius `d` (pixels), precision radius `r`
-    (metres) and its fill `g`, tooltip `tt`.
+
+# --- strikes -----------------------------------------------------------------------------------
+
+
+def strike_binary(strikes: gpd.GeoDataFrame) -> bytes:
+    """Return the strikes as the map's typed arrays: every strike a point deck.gl draws and picks.
+
+    For n strikes, little-endian: n (lon, lat) pairs as float32 (about 1 m at these
+    coordinates), then n location-precision radii in metres as float32 (0 where unknown or not
+    finite), then n attribution colours as RGBA uint8; `STRIKE_BYTES` per strike. The map reads
+    it once per data set and filter (frontend/src/layerdata.js).
     """
+    n = len(strikes)
+    lon_lat = np.empty((n, 2), dtype="<f4")
+    if n:
+        lon_lat[:, 0] = strikes.geometry.x.to_numpy()
+        lon_lat[:, 1] = strikes.geometry.y.to_numpy()
+    radius_km = pd.to_numeric(strikes["location_radius_km"], errors="coerce").to_numpy(float)
+    radius_m = np.where(np.isfinite(radius_km) & (radius_km > 0), radius_km * 1000.0, 0.0)
+    palette = {status: (*rgb, 255) for status, rgb in ATTRIBUTION_COLOURS.items()}
+    colours = np.array(
+        [palette.get(status, (*GREY, 255)) for status in strikes["attribution"]], dtype=np.uint8
+    ).reshape(n, 4)
+    return lon_lat.tobytes() + radius_m.astype("<f4").tobytes() + colours.tobytes()
+
+
+def strike_tooltips(strikes: gpd.GeoDataFrame) -> list[str]:
+    """Return each strike's tooltip, plain text: date, place, precision, weapon, and so on."""
     if strikes.empty:
         return []
-    lon = np.round(strikes.geometry.x.to_numpy(), DISPLAY_DECIMALS)
-    lat = np.round(strikes.geometry.y.to_numpy(), DISPLAY_DECIMALS)
-    colours = strikes["attribution"].map(lambda a: list(ATTRIBUTION_COLOURS.get(a, GREY)))
-    radius_m = strikes["location_radius_km"].fillna(0.0).to_numpy() * 1000.0
     dates = strikes["date"].dt.strftime("%Y-%m-%d").fillna("date unknown")
     publishers = strikes["sources"].map(_publishers)
 
@@ -194,26 +238,36 @@ def strike_records(strikes: gpd.GeoDataFrame) -> list[dict[str, Any]]:
         texts: pd.Series = strikes[column].astype(str).map(inert)
         return texts
 
-    tooltip = (
+    tooltip: pd.Series = (
         dates
         + " | "
         + short("place")
         + "\nPrecision: "
-        + strikes["location_precision"]
+        + strikes["location_precision"].astype(str)
         + "\nWeapon: "
         + short("weapon")
         + "\nAttribution: "
-        + strikes["attribution"]
+        + strikes["attribution"].astype(str)
         + "\nCasualties: "
         + short("casualties")
         + "\nSource: "
         + publishers.map(inert)
         + np.where(strikes["synthetic"], "\nSYNTHETIC test record", "")
     )
-    rim, grey = list(STRIKE_RIM), list(PRECISION_FILL)
+    return tooltip.tolist()
+
+
+def tooltip_chunk_size(count: int) -> int:
+    """Return how many strike tooltips one file holds, for `count` strikes."""
+    return max(TOOLTIP_CHUNK_MIN, -(-count // TOOLTIP_FILES_MAX))
+
+
+def tooltip_chunks(tooltips: Sequence[str]) -> list[bytes]:
+    """Return the strikes' tooltips as JSON files of `tooltip_chunk_size` texts each, in order."""
+    chunk = tooltip_chunk_size(len(tooltips))
     return [
-        {"p": [x, y], "c": c, "k": rim, "d": STRIKE_DOT_PX, "r": r, "g": grey, "tt": t}
-        for x, y, c, r, t in zip(lon, lat, colours, radius_m, tooltip, strict=True)
+        records_payload(list(tooltips[start : start + chunk]))
+        for start in range(0, len(tooltips), chunk)
     ]
 
 
@@ -226,27 +280,173 @@ def _publishers(sources_json: str) -> str:
     return "; ".join(n for n in names if n) or "not given"
 
 
-def label_layer(records: list[dict[str, Any]]) -> pdk.Layer:
-    """Return the map's labels (launch points, HYPOTHETICAL areas) as one text layer.
+def strike_layers(url: str, tooltip_urls: Sequence[str], count: int) -> list[pdk.Layer]:
+    """Return the strike layers, both reading one `strike_binary` file.
 
-    Records have a position `p`, text `t`, colour `c` and pixel offset `o`. The map draws them
-    on its text canvas with the browser's fonts: bold, no background box and no outline. Drawn
-    by deck.gl (a plain pydeck chart of this spec), the font's characters are those of the texts
-    (deck.gl's default is ASCII only, which dropped "ô" from "Côte d'Ivoire" and every letter of
-    a launch point named in Cyrillic).
+    Each strike's location-precision circle (its radius in metres, a translucent grey outlined
+    in the attribution colour: a few pixels wide at country scale, visible as one zooms in),
+    and its dot (the attribution colour in a dark rim). Both are pickable; the tooltip of
+    strike i is text i of the files `tooltip_urls` (`tooltip_chunks`).
+    """
+    tooltips = {
+        "tooltip_urls": [_string(u) for u in tooltip_urls],
+        "tooltip_chunk": tooltip_chunk_size(count),
+    }
+    return [
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="strike-precision",
+            data=url,
+            binary_attributes=[_string("getPosition"), _string("getRadius"),
+                               _string("getLineColor")],
+            get_fill_color=list(PRECISION_FILL),
+            radius_units=_string("meters"),
+            stroked=True,
+            line_width_min_pixels=1,
+            pickable=True,
+            **tooltips,
+        ),
+        pdk.Layer(
+            "ScatterplotLayer",
+            id="strikes",
+            data=url,
+            binary_attributes=[_string("getPosition"), _string("getFillColor")],
+            get_line_color=list(STRIKE_RIM),
+            get_radius=STRIKE_DOT_PX,
+            radius_units=_string("pixels"),
+            stroked=True,
+            line_width_min_pixels=1,
+            pickable=True,
+            **tooltips,
+        ),
+    ]  # fmt: skip
+
+
+# --- labels ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LabelKind:
+    """How a kind of label is drawn at its point: size, colour, priority, anchor and offset.
+
+    Sizes and offsets are screen pixels; `anchor` and `baseline` are deck.gl's text anchor
+    ("start", "middle", "end") and alignment baseline ("top", "center", "bottom").
+    """
+
+    size_px: float
+    colour: tuple[int, ...]
+    priority: int
+    anchor: str = "middle"
+    baseline: str = "center"
+    offset_px: tuple[float, float] = (0.0, 0.0)
+
+    def record(self, lon: float, lat: float, text: str) -> dict[str, Any]:
+        """Return a label of this kind for `label_layer`: text from data is made `inert`."""
+        return {"p": [lon, lat], "t": inert(text), **self.style()}
+
+    def style(self) -> dict[str, Any]:
+        """Return the fields of its records: colour, size, anchor, baseline, offset, priority."""
+        return {
+            "c": list(self.colour),
+            "s": self.size_px,
+            "a": self.anchor,
+            "b": self.baseline,
+            "o": list(self.offset_px),
+            "pr": self.priority,
+        }
+
+    def padding_px(self) -> tuple[float, float, float, float]:
+        """Return the [left, top, right, bottom] padding that reaches over the label's point."""
+        x, y = self.offset_px
+        reach, margin = COLLISION_REACH_PX, COLLISION_MARGIN_PX
+        return (
+            max(margin, x + reach) if self.anchor == "start" else margin,
+            max(margin, y + reach) if self.baseline == "top" else margin,
+            max(margin, reach - x) if self.anchor == "end" else margin,
+            max(margin, reach - y) if self.baseline == "bottom" else margin,
+        )
+
+
+COLLISION_REACH_PX: Final = 6.0
+COLLISION_MARGIN_PX: Final = 6.0
+COLLISION_SCALE: Final = 2.0
+"""Labels are this many times their size in the collision map."""
+
+COUNTRY_LABEL: Final = LabelKind(PLACE_NAME_SIZE_PX, PLACE_NAME_RGBA, PRIORITY_COUNTRY_MAX)
+CITY_LABEL: Final = LabelKind(
+    PLACE_NAME_SIZE_PX, PLACE_NAME_RGBA, PRIORITY_CITY, anchor="end", offset_px=(-8.0, 0.0)
+)
+"""Left of the city's centre, so that the name does not cover the strikes there."""
+SITE_LABEL: Final = LabelKind(
+    LABEL_SIZE_PX, BLACK, PRIORITY_LAUNCH_POINT, baseline="top", offset_px=(0.0, 9.0)
+)
+"""Below the launch point's dot."""
+HYPOTHETICAL_LABEL: Final = LabelKind(
+    LABEL_SIZE_PX, HYPOTHETICAL_TEXT_COLOUR, PRIORITY_HYPOTHETICAL
+)
+RING_LABELS: Final = {
+    "max": LabelKind(
+        LABEL_SIZE_PX, MAX_RING_COLOUR, PRIORITY_RING, baseline="bottom", offset_px=(0.0, -3.0)
+    ),
+    "min": LabelKind(
+        LABEL_SIZE_PX, MIN_RING_COLOUR, PRIORITY_RING, baseline="bottom", offset_px=(0.0, -3.0)
+    ),
+}
+"""Above the northernmost point of a ring (made in the browser, which follows the sliders)."""
+LABEL_KINDS: Final = (
+    COUNTRY_LABEL,
+    CITY_LABEL,
+    SITE_LABEL,
+    HYPOTHETICAL_LABEL,
+    *RING_LABELS.values(),
+)
+
+
+def label_padding_px() -> list[float]:
+    """Return the labels' padding in the collision map: every kind's reaches over its point.
+
+    deck.gl's collision filter shows a label where the collision map, around its point, is the
+    label itself (the map is drawn at half resolution and sampled 5 x 5 around the point). A
+    label drawn beside its point gets an invisible background that reaches past the point, which
+    keeps other labels off the point (a launch point's dot, a city) as well as off its text;
+    every label keeps at least `COLLISION_MARGIN_PX` of space around it.
+    """
+    return [max(kind.padding_px()[side] for kind in LABEL_KINDS) for side in range(4)]
+
+
+def label_layer(url: str) -> pdk.Layer:
+    """Return the map's one text layer: every label but the ring radii (which the map adds).
+
+    Records (`LabelKind.record`) have a position `p`, text `t`, colour `c`, size `s`, anchor
+    `a`, baseline `b`, pixel offset `o` and priority `pr` (`PRIORITY_*`). deck.gl's collision
+    filter hides a label where one of higher priority would cover it, at every zoom: it tells
+    labels apart by their index in one layer's data, so every label is in this one layer. In the
+    collision map each label is `COLLISION_SCALE` times its size: deck.gl tests a label at its
+    point only, and twice its size a label covers the point of any no wider label it would
+    overlap. The font's characters are those of the texts (deck.gl's default is ASCII only,
+    which would drop "ô" from "Côte d'Ivoire" and every letter of a name in Cyrillic).
     """
     return pdk.Layer(
         "TextLayer",
         id="labels",
-        data=records,
+        data=url,
         get_position="p",
         get_text="t",
         get_color="c",
+        get_size="s",
+        get_text_anchor="a",
+        get_alignment_baseline="b",
         get_pixel_offset="o",
-        get_size=LABEL_SIZE_PX,
-        font_family=pdk.types.String(LABEL_FONT),
+        font_family=_string(LABEL_FONT),
         font_weight=700,
-        character_set=pdk.types.String("auto"),
+        character_set=_string("auto"),
+        background=True,
+        get_background_color=[*WHITE, 0],
+        background_padding=label_padding_px(),
+        extensions=[{"@@type": "CollisionFilterExtension"}],
+        collision_group=_string(LABEL_GROUP),
+        collision_test_props={"sizeScale": COLLISION_SCALE},
+        get_collision_priority="pr",
     )
 
 
@@ -256,455 +456,32 @@ def country_labels() -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(COUNTRY_LABELS.read_text(encoding="utf-8")))
 
 
-Box = tuple[float, float, float, float]
+def place_label_records(cities: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
+    """Return city and country names in grey, for `label_layer`.
 
-
-def screen_box(
-    lon: float,
-    lat: float,
-    zoom: float,
-    size_px: tuple[float, float],
-    offset_px: tuple[float, float] = (0.0, 0.0),
-) -> Box:
-    """Return the screen box (left, top, right, bottom) of a rectangle at a point at `zoom`.
-
-    The rectangle is `size_px` (width, height), centred at the point plus `offset_px`; units are
-    Web Mercator pixels at `zoom`, y growing downwards like deck.gl's pixel offsets.
+    Countries at their label points, larger ones with higher priority. Which names show at a
+    zoom is deck.gl's collision filter's choice: zooming in spreads them apart and shows more.
     """
-    px_per_radian = WORLD_PX_AT_ZOOM_0 * 2.0**zoom / (2 * np.pi)
-    x = float(np.radians(lon)) * px_per_radian + offset_px[0]
-    y = -float(mercator_y(np.array([lat]))[0]) * px_per_radian + offset_px[1]
-    half_width, half_height = size_px[0] / 2, size_px[1] / 2
-    return (x - half_width, y - half_height, x + half_width, y + half_height)
-
-
-def overlaps(box: Box, others: Iterable[Box], gap_px: float = 0.0) -> bool:
-    """Whether `box`, grown by `gap_px` on every side, overlaps any of `others`."""
-    left, top, right, bottom = box[0] - gap_px, box[1] - gap_px, box[2] + gap_px, box[3] + gap_px
-    return any(left < o[2] and o[0] < right and top < o[3] and o[1] < bottom for o in others)
-
-
-def city_labels(cities: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
-    """Return city names as labels for `place_name_records`: left of the city centre.
-
-    The name ends CITY_NAME_GAP_PX left of the centre, so it does not cover the strikes there.
-    """
-    return [
-        {
-            "p": [point.lon, point.lat],
-            "t": name,
-            "z": CITY_MIN_ZOOM - PLACE_NAME_ZOOM_SLACK,
-            "o": [-(PLACE_NAME_CHAR_PX * len(name) / 2 + CITY_NAME_GAP_PX), 0.0],
-        }
-        for name, point in cities
-    ]
-
-
-def place_name_records(labels: Iterable[dict[str, Any]], zoom: float) -> list[dict[str, Any]]:
-    """Return the place names to show in a view at `zoom`, none overlapping another.
-
-    Labels have a position `p`, text `t`, lowest zoom `z` and optionally a pixel offset `o`. A
-    name is a candidate once the view's zoom reaches its lowest zoom (less the slack); in the
-    given order (cities, then the largest country first), a candidate is kept unless its box at
-    this zoom comes within PLACE_NAME_GAP_PX of one kept before it (`uncluttered`). The names are
-    text on the map rather than pixels of the basemap images, so they keep their size at every
-    zoom.
-    """
-    candidates = [
-        {"o": [0.0, 0.0], **label} for label in labels if label["z"] <= zoom + PLACE_NAME_ZOOM_SLACK
-    ]
-    kept = uncluttered(
-        candidates,
-        zoom,
-        char_px=PLACE_NAME_CHAR_PX,
-        size_px=PLACE_NAME_SIZE_PX,
-        gap_px=PLACE_NAME_GAP_PX,
-    )
-    colour = list(PLACE_NAME_RGBA)
-    return [{"p": list(r["p"]), "t": inert(r["t"]), "c": colour, "o": list(r["o"])} for r in kept]
-
-
-def place_names_layer(names_url: str) -> pdk.Layer:
-    """City and country names (`place_name_records`, a static file) in grey.
-
-    Colour per record, like `label_layer`'s. The map draws both on its 2D text canvas, over the
-    strikes and areas and under the rings.
-    """
-    return pdk.Layer(
-        "TextLayer",
-        id="place-names",
-        data=names_url,
-        get_position="p",
-        get_text="t",
-        get_pixel_offset="o",
-        get_color="c",
-        get_size=PLACE_NAME_SIZE_PX,
-        font_family=pdk.types.String(LABEL_FONT),
-        character_set=pdk.types.String("auto"),
-    )
-
-
-DASHES_PER_RING: Final = 60
-DASH_DUTY: Final = 0.6
-"""A dashed outline is drawn as this many dashes per closed line, each this fraction of its
-period: dashes as geometry (line segments), which need no dash support from whatever draws
-the spec, rather than deck.gl's dash extension (a shader option of path layers)."""
-
-
-def dashes(path: list[list[float]], count: int = DASHES_PER_RING) -> list[list[list[float]]]:
-    """Cut a line (lon/lat vertices) into `count` dashes of equal length, gaps between them.
-
-    Lengths are measured with the local scale of longitude (cos of latitude), which is plenty
-    for spacing dashes evenly.
-    """
-    xy = np.asarray(path, dtype=np.float64)
-    if len(xy) < 2:  # noqa: PLR2004 - a line needs two points
-        return []
-    step = np.diff(xy, axis=0)
-    step[:, 0] *= np.cos(np.radians(0.5 * (xy[:-1, 1] + xy[1:, 1])))
-    along = np.concatenate([[0.0], np.cumsum(np.hypot(step[:, 0], step[:, 1]))])
-    total = along[-1]
-    if total <= 0:
-        return []
-    period = total / count
-    pieces = []
-    for start in np.arange(count) * period:
-        end = start + DASH_DUTY * period
-        inside = (along > start) & (along < end)
-        ends = np.column_stack(
-            [np.interp([start, end], along, xy[:, 0]), np.interp([start, end], along, xy[:, 1])]
-        )
-        piece = np.vstack([ends[:1], xy[inside], ends[1:]])
-        pieces.append(np.round(piece, DISPLAY_DECIMALS).tolist())
-    return pieces
-
-
-Segment = list[float]
-"""A straight segment as `_lines` draws it: [lon, lat of its start, lon, lat of its end]."""
-
-
-def segments(line: list[list[float]]) -> list[Segment]:
-    """Return the straight segments of a line (lon/lat vertices)."""
-    return [[*start, *end] for start, end in pairwise(line)]
-
-
-def dashed_segments(line: list[list[float]]) -> list[Segment]:
-    """Return the segments of a line's dashes (`dashes`)."""
-    return [segment for dash in dashes(line) for segment in segments(dash)]
-
-
-def _lines(
-    layer_id: str, data: str | list[Segment], colour: tuple[int, ...], width_px: float
-) -> pdk.Layer:
-    """Return a line layer of `Segment` records (or a URL of them).
-
-    A record is four numbers rather than an object with named ends, a quarter shorter. Colour
-    and width are one constant each per layer, and no line layer is pickable: what a line is,
-    the legend says; the filled shapes beneath (hypothetical areas, the rings' bands) and the
-    launch points' dots answer on hover.
-    """
-    return pdk.Layer(
-        "LineLayer",
-        id=layer_id,
-        data=data,
-        get_source_position="[this[0], this[1]]",
-        get_target_position="[this[2], this[3]]",
-        get_color=list(colour),
-        get_width=width_px,
-        width_units=pdk.types.String("pixels"),
-    )
-
-
-def _dots(
-    layer_id: str,
-    data: str | list[dict[str, Any]],
-    *,
-    fill: str = "c",
-    line: str = "k",
-    radius: str = "d",
-    units: str = "pixels",
-    rim_px: float = 1,
-) -> pdk.Layer:
-    """Return a layer of outlined dots, rims at least `rim_px` wide.
-
-    Records have a position `p`, a tooltip `tt` and the fields named by `fill` and `line`
-    (colours) and `radius` (in `units`). Every dot layer is pickable: its tooltip is `tt`.
-    """
-    return pdk.Layer(
-        "ScatterplotLayer",
-        id=layer_id,
-        data=data,
-        get_position="p",
-        get_fill_color=fill,
-        get_line_color=line,
-        get_radius=radius,
-        radius_units=pdk.types.String(units),
-        stroked=True,
-        line_width_min_pixels=rim_px,
-        pickable=True,
-    )
-
-
-def strike_layers(url: str) -> list[pdk.Layer]:
-    """Return the strike layers, both reading one static JSON file of `strike_records`.
-
-    A dot per strike (its attribution colour `c`, a dark rim `k`, radius `d` pixels), and its
-    location-precision circle (radius `r` metres; a translucent grey `g` outlined in `c`), which
-    is a few pixels wide at country scale and becomes visible as one zooms in.
-    """
-    return [
-        _dots("strike-precision", url, fill="g", line="c", radius="r", units="meters"),
-        _dots("strikes", url),
-    ]
-
-
-def strike_raster(strikes: gpd.GeoDataFrame) -> tuple[bytes, list[float]]:
-    """Draw many strikes into one transparent Web Mercator PNG; return it and its lon/lat bounds.
-
-    Each strike is a dot of its attribution colour (stronger attributions drawn last, on top)
-    with a dark rim. The image covers the strikes' extent, at most `MAX_RASTER_SIDE_PX` on its
-    longer side and never finer than zoom level `MAX_RASTER_ZOOM`.
-    """
-    lon = strikes.geometry.x.to_numpy()
-    lat = np.clip(strikes.geometry.y.to_numpy(), -MERCATOR_MAX_LAT_DEG, MERCATOR_MAX_LAT_DEG)
-    west = max(float(lon.min()) - RASTER_PAD_DEG, -HALF_TURN_DEG)
-    east = min(float(lon.max()) + RASTER_PAD_DEG, HALF_TURN_DEG)
-    south = max(float(lat.min()) - RASTER_PAD_DEG, -MERCATOR_MAX_LAT_DEG)
-    north = min(float(lat.max()) + RASTER_PAD_DEG, MERCATOR_MAX_LAT_DEG)
-    top, bottom = mercator_y(np.array([north, south]))
-    width_rad, height = np.radians(east - west), top - bottom
-    px_per_rad = min(
-        MAX_RASTER_SIDE_PX / max(width_rad, height),
-        WORLD_PX_AT_ZOOM_0 * 2**MAX_RASTER_ZOOM / (2 * np.pi),
-    )
-    width_px = max(1, int(np.ceil(width_rad * px_per_rad)))
-    height_px = max(1, int(np.ceil(height * px_per_rad)))
-    pad = RASTER_DOT_PX + 1
-    x = np.round(np.radians(lon - west) * px_per_rad).astype(np.int64) + pad
-    y = np.round((top - mercator_y(lat)) * px_per_rad).astype(np.int64) + pad
-    padded_width = width_px + 2 * pad
-    canvas = np.zeros((height_px + 2 * pad) * padded_width, dtype=np.uint32)
-    pixel = y * padded_width + x
-    order = {a: i for i, a in enumerate(reversed(ATTRIBUTIONS))}  # weakest first
-    rank = strikes["attribution"].map(order).fillna(0).to_numpy()
-    _stamp(canvas, pixel, padded_width, RASTER_DOT_PX + 1, RIM_RGBA)
-    for status in sorted(order, key=order.__getitem__):
-        chosen = pixel[rank == order[status]]
-        _stamp(canvas, chosen, padded_width, RASTER_DOT_PX, (*ATTRIBUTION_COLOURS[status], 255))
-    rgba = canvas.view(np.uint8).reshape(height_px + 2 * pad, padded_width, 4)
-    buffer = io.BytesIO()
-    Image.fromarray(rgba[pad:-pad, pad:-pad], mode="RGBA").save(buffer, format="PNG")
-    return buffer.getvalue(), [west, south, east, north]
-
-
-def _stamp(
-    canvas: npt.NDArray[np.uint32],
-    pixel: npt.NDArray[np.int64],
-    row_px: int,
-    radius: int,
-    rgba: tuple[int, int, int, int],
-) -> None:
-    """Paint a disk of `radius` px around each pixel index of a flat RGBA (uint32) canvas."""
-    value = np.frombuffer(bytes(rgba), dtype=np.uint32)[0]
-    offsets = [
-        dy * row_px + dx
-        for dy in range(-radius, radius + 1)
-        for dx in range(-radius, radius + 1)
-        if dx * dx + dy * dy <= radius * radius
-    ]
-    for offset in offsets:
-        canvas[pixel + offset] = value
-
-
-def mercator_y(lat_deg: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Return Web Mercator y (unitless, 0 at the equator) of latitudes in degrees."""
-    y: npt.NDArray[np.float64] = np.log(np.tan(np.pi / 4 + np.radians(lat_deg) / 2))
-    return y
-
-
-def strike_raster_layer(url: str, bounds: list[float]) -> pdk.Layer:
-    """Many strikes as one image (see `strike_raster`): cheap to redraw whatever their number."""
-    return pdk.Layer(
-        "BitmapLayer",
-        id="strikes-raster",
-        image=pdk.types.String(url),
-        bounds=bounds,
-    )
-
-
-def uncertainty_records(uncertainty_rings: list[Polygon]) -> list[Segment]:
-    """Dashes of the launch areas' uncertainty circles (geodesic), for `uncertainty_layer`."""
-    return [
-        segment for ring in uncertainty_rings for segment in dashed_segments(_rings_of(ring)[0][0])
-    ]
-
-
-def uncertainty_layer(url: str) -> pdk.Layer:
-    """Return the launch areas' dashed uncertainty circles, read from a static file.
-
-    They do not follow the sliders; the launch point's tooltip gives the radius.
-    """
-    return _lines("uncertainty-circles", url, UNCERTAINTY_RGBA, UNCERTAINTY_WIDTH_PX)
-
-
-def site_label_records(
-    sites: gpd.GeoDataFrame, zoom: float, avoid: Iterable[Box] = ()
-) -> list[dict[str, Any]]:
-    """Labels of the launch points, for `label_layer`, placed for a view at `zoom`.
-
-    Each name goes below its dot, or else above, right or left of it: the first of these
-    places where, at this zoom, it covers no launch point's dot, no name placed before it and
-    no box of `avoid` (the view's place names); failing that, the first that covers only place
-    names. A name with no such place is left out (in the whole-world view the launch points
-    are a few pixels apart: one name shows, and each dot's tooltip names its point). Zooming in
-    only moves places apart.
-    """
-    points = [(row.geometry.x, row.geometry.y) for row in sites.itertuples()]
-    ours = site_dot_boxes(sites, zoom)  # the dots, then the names placed so far
-    avoid = list(avoid)
-    records = []
-    for (lon, lat), name in zip(points, sites["name"], strict=True):
-        text = inert(name)
-        size = (LABEL_CHAR_PX * len(text), float(LABEL_SIZE_PX))
-        below = SITE_LABEL_OFFSET_PX
-        candidates: list[tuple[float, float]] = [
-            below,
-            (0, -below[1]),
-            (size[0] / 2 + below[1], 0),
-            (-size[0] / 2 - below[1], 0),
-        ]
-        boxes = [screen_box(lon, lat, zoom, size, offset) for offset in candidates]
-        clear = [i for i, box in enumerate(boxes) if not overlaps(box, ours)]
-        if not clear:
-            continue
-        chosen = next((i for i in clear if not overlaps(boxes[i], avoid)), clear[0])
-        ours.append(boxes[chosen])
-        records.append(
-            {"p": [lon, lat], "t": text, "c": list(BLACK), "o": list(candidates[chosen])}
-        )
+    records = [CITY_LABEL.record(point.lon, point.lat, name) for name, point in cities]
+    for rank, label in enumerate(country_labels()):
+        record = COUNTRY_LABEL.record(label["p"][0], label["p"][1], label["t"])
+        record["pr"] = max(0, PRIORITY_COUNTRY_MAX - rank)
+        records.append(record)
     return records
 
 
-def site_dot_boxes(sites: gpd.GeoDataFrame, zoom: float) -> list[Box]:
-    """Screen boxes of the launch points' dots at `zoom`."""
-    dot = (2.0 * SITE_DOT_PX, 2.0 * SITE_DOT_PX)
-    return [screen_box(row.geometry.x, row.geometry.y, zoom, dot) for row in sites.itertuples()]
-
-
-def label_boxes(
-    records: Iterable[dict[str, Any]],
-    zoom: float,
-    char_px: float = LABEL_CHAR_PX,
-    size_px: float = LABEL_SIZE_PX,
-) -> list[Box]:
-    """Screen boxes at `zoom` of label records (position `p`, text `t`, pixel offset `o`).
-
-    The defaults are `label_layer`'s bold labels; pass PLACE_NAME_CHAR_PX and PLACE_NAME_SIZE_PX
-    for `place_name_records`. A text of several lines (the HYPOTHETICAL labels) is as wide as
-    its longest line and one `size_px` high per line.
-    """
-    boxes = []
-    for r in records:
-        lines = r["t"].split("\n")
-        size = (char_px * max(len(line) for line in lines), size_px * len(lines))
-        boxes.append(screen_box(r["p"][0], r["p"][1], zoom, size, tuple(r["o"])))
-    return boxes
-
-
-def uncluttered(
-    labels: Iterable[dict[str, Any]],
-    zoom: float,
-    taken: Iterable[Box] = (),
-    *,
-    char_px: float = LABEL_CHAR_PX,
-    size_px: float = LABEL_SIZE_PX,
-    gap_px: float = 0.0,
-) -> list[dict[str, Any]]:
-    """Return the labels that, at `zoom`, cover no box in `taken` and no label kept before them.
-
-    In the given order, a label (sized as in `label_boxes`) is kept unless its box comes within
-    `gap_px` of one kept or taken. The ring-radius labels, which follow the sliders, go through
-    it (where rings crowd, as several launch points do in the whole-world view, the first of
-    overlapping labels is kept, not a pile of them), and so do the place names.
-    """
-    records = list(labels)
-    placed = list(taken)
-    kept = []
-    for label, box in zip(records, label_boxes(records, zoom, char_px, size_px), strict=True):
-        if not overlaps(box, placed, gap_px):
-            placed.append(box)
-            kept.append(label)
-    return kept
-
-
-def site_layers(sites: gpd.GeoDataFrame) -> list[pdk.Layer]:
-    """Candidate launch points as black dots in a white rim, with a tooltip.
-
-    Their names are labels (`site_label_records`).
-    """
-    black, white = list(BLACK), list(WHITE)
-    points = [
-        {
-            "p": [row.geometry.x, row.geometry.y],
-            "c": black,
-            "k": white,
-            "d": SITE_DOT_PX,
-            "tt": inert(row.name)
-            + f" (CANDIDATE)\n{row.note}\nUncertainty radius: {row.uncertainty_km:g} km",
-        }
-        for row in sites.itertuples()
-    ]
-    return [_dots("launch-sites", points, rim_px=2)]
-
-
-def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Polygons of the HYPOTHETICAL areas with their tooltip text, for a static file."""
-    records: list[dict[str, Any]] = []
-    for row in areas.itertuples():
-        until = f" to {row.reported_to}" if isinstance(row.reported_to, str) else ""
-        tooltip = (
-            f"HYPOTHETICAL: {row.system}\n{row.place}\nReported from {row.reported_from}{until}"
-            f"\n{row.annotation}"
-        )
-        records.extend({"polygon": poly, "tt": tooltip} for poly in _rings_of(row.geometry))
-    return records
-
-
-def deployment_outline_records(polygons: list[dict[str, Any]]) -> list[Segment]:
-    """Dashed outlines of `deployment_records`, for `deployment_outline_layer`.
-
-    Every boundary is cut into dashes, and each dash is drawn as the straight line between its
-    ends. The areas are illustrative, and the chords keep within 0.25 km of their boundaries (a
-    test).
-    """
+def site_label_records(sites: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Return the launch points' names, below their dots, for `label_layer`."""
     return [
-        [*dash[0], *dash[-1]]
-        for record in polygons
-        for ring in record["polygon"]
-        for dash in dashes(ring)
+        SITE_LABEL.record(row.geometry.x, row.geometry.y, row.name) for row in sites.itertuples()
     ]
 
 
-def deployment_outline_layer(url: str) -> pdk.Layer:
-    """Return the HYPOTHETICAL areas' dashed outlines, read from a static file.
+def deployment_label_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Return a visible "HYPOTHETICAL" label per place, naming its systems, for `label_layer`.
 
-    The areas' fill beneath (`deployment_layers`) answers on hover.
-    """
-    return _lines("hypothetical-outlines", url, HYPOTHETICAL_COLOUR, HYPOTHETICAL_WIDTH_PX)
-
-
-def records_payload(records: list[dict[str, Any]] | list[Segment]) -> bytes:
-    """Compact JSON bytes of layer records, to be served as a static file."""
-    return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode()
-
-
-def deployment_label_records(areas: gpd.GeoDataFrame, zoom: float) -> list[dict[str, Any]]:
-    """Return a visible "HYPOTHETICAL" label per area (system below it), for `label_layer`.
-
-    Labels of the same or nearby places share one anchor, stacked below one another. A stack
-    that would cover one placed before it, in a view at `zoom`, moves up or down by whole labels
-    to the nearest clear place (in the whole-world view the Pacific stacks would otherwise
-    overlap).
+    Areas of the same or nearby places share one label, a line pair per system, so that their
+    labels never cover each other; the collision filter keeps them clear of other labels.
     """
     stacks: list[tuple[tuple[float, float], list[str]]] = []  # anchor, texts stacked there
     for row in areas.itertuples():
@@ -721,77 +498,137 @@ def deployment_label_records(areas: gpd.GeoDataFrame, zoom: float) -> list[dict[
         if stack is None:
             stack = (point, [])
             stacks.append(stack)
-        stack[1].append(inert(f"HYPOTHETICAL\n{row.system.split(' (')[0]}"))
-    placed: list[Box] = []
-    labels: list[dict[str, Any]] = []
-    for (lon, lat), texts in stacks:
-        widest = max(len(line) for text in texts for line in text.split("\n"))
-        size = (LABEL_CHAR_PX * widest, float(LABEL_STACK_PX * len(texts)))
-        middle = (len(texts) - 1) / 2  # the stack's centre, in labels below the first
-        # shifts 0, -1, 1, -2, 2, ...: the nearest free place above or below; the loop ends,
-        # since a stack moved far enough clears the finitely many boxes placed before it
-        step = 0
-        while True:
-            shift = (step + 1) // 2 * (1 if step % 2 == 0 else -1)
-            box = screen_box(lon, lat, zoom, size, (0.0, LABEL_STACK_PX * (shift + middle)))
-            if not overlaps(box, placed):
-                break
-            step += 1
-        placed.append(box)
-        labels += [
-            {
-                "p": [lon, lat],
-                "t": text,
-                "c": list(HYPOTHETICAL_TEXT_COLOUR),
-                "o": [0, LABEL_STACK_PX * (shift + i)],
-            }
-            for i, text in enumerate(texts)
-        ]
-    return labels
+        stack[1].append(f"HYPOTHETICAL\n{row.system.split(' (')[0]}")
+    return [HYPOTHETICAL_LABEL.record(lon, lat, "\n".join(texts)) for (lon, lat), texts in stacks]
 
 
-def deployment_layers(polygons_url: str) -> list[pdk.Layer]:
-    """HYPOTHETICAL areas filled purple, read from a static file of `deployment_records`.
+# --- launch points, areas, basemap ---------------------------------------------------------------
 
-    Their dashed outlines are in `deployment_outline_layer`, their labels in `label_layer`.
+
+def site_records(sites: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Candidate launch points for `site_layers`: position `p` and tooltip `tt`."""
+    return [
+        {
+            "p": [row.geometry.x, row.geometry.y],
+            "tt": inert(row.name)
+            + f" (CANDIDATE)\n{inert(row.note)}\nUncertainty radius: {row.uncertainty_km:g} km",
+        }
+        for row in sites.itertuples()
+    ]
+
+
+def site_layers(url: str) -> list[pdk.Layer]:
+    """Candidate launch points (`site_records`) as black dots in a white rim, with a tooltip.
+
+    Their names are labels (`site_label_records`).
     """
     return [
         pdk.Layer(
-            "PolygonLayer",
-            id="deployment-areas",
-            data=polygons_url,
-            get_polygon="polygon",
-            get_fill_color=[*HYPOTHETICAL_COLOUR, 60],
-            stroked=False,
+            "ScatterplotLayer",
+            id="launch-sites",
+            data=url,
+            get_position="p",
+            get_fill_color=list(BLACK),
+            get_line_color=list(WHITE),
+            get_radius=SITE_DOT_PX,
+            radius_units=_string("pixels"),
+            stroked=True,
+            line_width_min_pixels=2,
             pickable=True,
         )
     ]
 
 
-@cache
-def basemap_images() -> tuple[dict[str, Any], ...]:
-    """Return the raster basemap images (file name, lon/lat bounds) of static/basemap."""
-    return tuple(json.loads(BASEMAP_INDEX.read_text(encoding="utf-8")))
+def _dashed() -> dict[str, Any]:
+    """Props of a dashed path: deck.gl's PathStyleExtension, dashes fitted to each path."""
+    return {
+        "extensions": [{"@@type": "PathStyleExtension", "dash": True}],
+        "get_dash_array": list(DASH_ARRAY),
+        "dash_justified": True,
+    }
 
 
-def basemap_layers() -> list[pdk.Layer]:
-    """Return the offline Natural Earth basemap layers.
+def uncertainty_paths(uncertainty_rings: Iterable[Polygon]) -> list[dict[str, Any]]:
+    """Return the launch areas' uncertainty circles (geodesic) as lines `path`."""
+    return [{"path": _rings_of(ring)[0][0]} for ring in uncertainty_rings]
 
-    Web Mercator images (the world, then sharper regional ones; country names are text, see
-    `place_names_layer`), fetched once by the browser as static files. The world image comes
-    as the pieces the regional images leave uncovered (`tools/render_basemap.py`): every frame
-    costs every image pixel on screen, and whole views lay under a regional image. Views across
-    the antimeridian show the world again through the map view's `repeat` (see `deck`), not
-    through more textures.
+
+def uncertainty_layer(url: str) -> pdk.Layer:
+    """Return the launch areas' dashed uncertainty circles, read from a static file.
+
+    They do not follow the sliders; the launch point's tooltip gives the radius.
+    """
+    return pdk.Layer(
+        "PathLayer",
+        id="uncertainty-circles",
+        data=url,
+        get_path="path",
+        get_color=list(UNCERTAINTY_RGBA),
+        get_width=UNCERTAINTY_WIDTH_PX,
+        width_units=_string("pixels"),
+        **_dashed(),
+    )
+
+
+def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Polygons of the HYPOTHETICAL areas with their tooltip text, for a static file."""
+    records: list[dict[str, Any]] = []
+    for row in areas.itertuples():
+        until = f" to {row.reported_to}" if isinstance(row.reported_to, str) else ""
+        tooltip = (
+            f"HYPOTHETICAL: {row.system}\n{row.place}\nReported from {row.reported_from}{until}"
+            f"\n{row.annotation}"
+        )
+        records.extend({"polygon": poly, "tt": tooltip} for poly in _rings_of(row.geometry))
+    return records
+
+
+def deployment_layers(url: str) -> list[pdk.Layer]:
+    """HYPOTHETICAL areas (`deployment_records`): purple fill, dashed purple outline.
+
+    Their labels are in a `label_layer`.
     """
     return [
         pdk.Layer(
-            "BitmapLayer",
-            id=f"basemap-{entry['name']}",
-            image=pdk.types.String(BASEMAP_URL.format(name=entry["image"])),
-            bounds=list(entry["bounds"]),
+            "PolygonLayer",
+            id="deployment-areas",
+            data=url,
+            get_polygon="polygon",
+            get_fill_color=[*HYPOTHETICAL_COLOUR, 60],
+            get_line_color=list(HYPOTHETICAL_COLOUR),
+            get_line_width=HYPOTHETICAL_WIDTH_PX,
+            line_width_units=_string("pixels"),
+            stroked=True,
+            pickable=True,
+            **_dashed(),
         )
-        for entry in basemap_images()
+    ]
+
+
+def basemap_payload(layer: BasemapLayer) -> bytes:
+    """Return the Natural Earth file of a basemap layer, to be served as a static file."""
+    return (NATURAL_EARTH_DIR / layer.file_name).read_bytes()
+
+
+def basemap_layers(urls: Sequence[str]) -> list[pdk.Layer]:
+    """Return the offline vector basemap: `BASEMAP`'s layers, read from `urls` (in its order).
+
+    deck.gl draws them as vectors, so they are sharp at every zoom; the map view repeats the
+    world east and west, so they also show across the antimeridian.
+    """
+    return [
+        pdk.Layer(
+            "GeoJsonLayer",
+            id=layer.layer_id,
+            data=url,
+            filled=layer.fill is not None,
+            get_fill_color=list(layer.fill or WHITE),
+            stroked=layer.line is not None,
+            get_line_color=list(layer.line or BLACK),
+            get_line_width=layer.line_width_px,
+            line_width_units=_string("pixels"),
+        )
+        for layer, url in zip(BASEMAP, urls, strict=True)
     ]
 
 
@@ -806,18 +643,31 @@ class CompactDeck(pdk.Deck):  # type: ignore[misc]
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
+CONTROLLER: Final = {
+    "inertia": True,
+    "scrollZoom": {"smooth": True},
+    "dragRotate": False,
+    "touchRotate": False,
+    "keyboard": True,
+}
+"""The map view's controller: pan with inertia, smooth wheel zoom, keys; no rotation or tilt."""
+
+
 def deck(layers: list[pdk.Layer], view: ViewPreset) -> pdk.Deck:
     """Return the Deck: no map provider (offline), the chosen initial view.
 
-    The map view repeats the world east and west at low zoom, so every layer (the basemap
-    image too) also shows across the antimeridian; the map draws its rings in the same view.
-    Tooltips are each record's `tt`, which the map shows as text.
+    The map view repeats the world east and west at low zoom, so every layer also shows across
+    the antimeridian; the map draws its rings in the same view.
     """
     return CompactDeck(
         layers=layers,
-        views=[pdk.View(type="MapView", controller=True, repeat=True)],
+        views=[pdk.View(type="MapView", controller=CONTROLLER, repeat=True)],
         map_provider=None,
         initial_view_state=pdk.ViewState(
-            longitude=view.lon, latitude=view.lat, zoom=view.zoom, min_zoom=0, max_zoom=14
+            longitude=view.lon,
+            latitude=view.lat,
+            zoom=view.zoom,
+            min_zoom=MIN_ZOOM,
+            max_zoom=MAX_ZOOM,
         ),
     )

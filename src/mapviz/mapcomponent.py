@@ -2,10 +2,10 @@
 
 The map is a Streamlit component rather than pydeck's chart, so that a range slider press is
 drawn in the browser without a round trip to the server (docs/BENCHMARKS.md): the component
-holds the two range sliders and draws the rings, bands, reach envelopes and ring labels itself
-(frontend/src/rings.js computes them as `mapviz.geodesy` does); every other layer comes as
-pydeck's JSON spec (`mapviz.deck.deck`), which it reads once per change and draws on 2D canvases
-(frontend/src/spec.js, layercanvas.js, textcanvas.js).
+holds the two range sliders and computes the rings, bands, reach envelopes and ring labels
+itself (frontend/src/rings.js computes them as `mapviz.geodesy` does); every other layer comes
+as pydeck's JSON spec (`mapviz.deck.deck`), which deck.gl's JSONConverter converts once per
+change. deck.gl draws both.
 
 The sliders' range is the page's state: the page sets it (from the link, or a published
 preset) and says so with a new `Range.seq`; the component reports presses as its value, and
@@ -22,18 +22,14 @@ from typing import Any, Final
 
 from mapviz.deck import (
     BAND_FILL,
-    DASH_DUTY,
-    DASHES_PER_RING,
+    DASH_ARRAY,
     DISPLAY_DECIMALS,
     ENVELOPE_WIDTH_PX,
-    LABEL_CHAR_PX,
-    LABEL_FONT,
-    LABEL_SIZE_PX,
     MAX_RING_COLOUR,
     MIN_RING_COLOUR,
-    RING_LABEL_OFFSET_PX,
+    RING_LABELS,
     RING_WIDTH_PX,
-    Box,
+    SEA,
     inert,
 )
 from mapviz.reference import LaunchSite
@@ -101,36 +97,25 @@ def pressed_range(value: object, current: Range) -> Range | None:
 
 
 def ring_style() -> dict[str, Any]:
-    """Return the rings' colours, widths, label sizes and dashes, from `mapviz.deck`."""
+    """Return the rings' colours, widths, label kinds and dashes, from `mapviz.deck`."""
     return {
         "band_fill": list(BAND_FILL),
         "min_colour": list(MIN_RING_COLOUR),
         "max_colour": list(MAX_RING_COLOUR),
         "ring_width_px": RING_WIDTH_PX,
         "envelope_width_px": ENVELOPE_WIDTH_PX,
-        "label_offset_px": list(RING_LABEL_OFFSET_PX),
-        "label_size_px": LABEL_SIZE_PX,
-        "label_char_px": LABEL_CHAR_PX,
-        "label_font": LABEL_FONT,
-        "dashes_per_ring": DASHES_PER_RING,
-        "dash_duty": DASH_DUTY,
+        "labels": {key: kind.style() for key, kind in RING_LABELS.items()},
+        "dash_array": list(DASH_ARRAY),
         "decimals": DISPLAY_DECIMALS,
     }
 
 
 def ring_spec(
-    sites: Iterable[LaunchSite],
-    *,
-    tolerance_m: float,
-    show: bool,
-    envelopes: bool,
-    taken: Iterable[Box],
-    zoom: float,
+    sites: Iterable[LaunchSite], *, tolerance_m: float, show: bool, envelopes: bool
 ) -> dict[str, Any]:
     """Return what the map needs to draw the rings of any range: centres, tolerance, style.
 
-    `taken`: screen boxes at `zoom` (other labels, launch points) that ring labels keep clear of,
-    as `mapviz.deck.uncluttered` does. Site names are `inert` (shortened; shown as text).
+    Site names are `inert` (shortened; shown as text).
     """
     return {
         "sites": [
@@ -145,8 +130,6 @@ def ring_spec(
         "tolerance_m": tolerance_m,
         "show": show,
         "envelopes": envelopes,
-        "taken": [list(box) for box in taken],
-        "zoom": zoom,
         "style": ring_style(),
     }
 
@@ -156,6 +139,7 @@ def map_args(
 ) -> dict[str, Any]:
     """Return the map's arguments: the static layers' deck spec (JSON), the rings, the range."""
     return {
+        "background": list(SEA),
         "spec": spec,
         "view_key": view_key,
         "rings": rings,
