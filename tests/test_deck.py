@@ -16,7 +16,7 @@ from mapviz.deck import (
     LABEL_KINDS,
     MAX_DISPLAY_CHARS,
     NATURAL_EARTH_DIR,
-    PRIORITY_CITY,
+    PRIORITY_CITY_PER_DECADE,
     PRIORITY_COUNTRY_MAX,
     PRIORITY_HYPOTHETICAL,
     PRIORITY_LAUNCH_POINT,
@@ -208,15 +208,19 @@ def test_site_records_carry_their_tooltip_as_inert_text() -> None:
 
 
 def test_labels_have_their_priorities() -> None:
-    # HYPOTHETICAL and launch points first, then ring radii, cities, countries (larger first)
-    assert PRIORITY_HYPOTHETICAL > PRIORITY_LAUNCH_POINT > PRIORITY_RING > PRIORITY_CITY
-    assert PRIORITY_CITY > PRIORITY_COUNTRY_MAX
+    # HYPOTHETICAL and launch points first, then ring radii, countries and cities (larger first)
+    assert PRIORITY_HYPOTHETICAL > PRIORITY_LAUNCH_POINT > PRIORITY_RING > PRIORITY_COUNTRY_MAX
     places = place_label_records(cities())
-    assert places[0]["t"] == "Kharkiv"
-    assert places[0]["pr"] == PRIORITY_CITY
-    countries = places[1:]
+    countries = [p for p in places if p["a"] == "middle"]
+    towns = [p for p in places if p["a"] == "end"]  # cities: left of their centres
+    assert len(towns) == len(cities()) > 5000
     assert [c["pr"] for c in countries] == sorted((c["pr"] for c in countries), reverse=True)
     assert [c["t"] for c in countries[:2]] == ["Antarctica", "Russia"]  # the largest
+    assert [c["pr"] for c in towns] == sorted((c["pr"] for c in towns), reverse=True)
+    kharkiv = next(t for t in towns if t["t"] == "Kharkiv")
+    assert kharkiv["p"] == pytest.approx([36.25, 49.98], abs=0.01)
+    assert kharkiv["pr"] == round(PRIORITY_CITY_PER_DECADE * np.log10(1_421_125))  # GeoNames
+    assert max(t["pr"] for t in towns) < min(c["pr"] for c in countries[:50])
     hypothetical = deployment_label_records(deployments())
     assert sum(label["t"].count("HYPOTHETICAL") for label in hypothetical) == len(deployments())
     assert {label["pr"] for label in hypothetical} == {PRIORITY_HYPOTHETICAL}

@@ -360,10 +360,84 @@ def last_key_ms(page: Any) -> float:
 
 
 def map_area(page: Any) -> Any:
-    """Return mapviz's map: the element holding its canvases (screenshot it for its pixels)."""
+    """Return mapviz's map: the element holding deck.gl's canvas (screenshot it for its pixels)."""
     return map_frame(page).locator("#map")
 
 
 def map_tooltip(page: Any) -> Any:
     """Return the map's tooltip once it shows."""
     return map_frame(page).locator(".tooltip >> visible=true").first
+
+
+VIEW_SCRIPT = """(lonLat) => {
+    const deck = window.mapviz.deck;
+    const viewport = deck.getViewports()[0];
+    const [x, y] = lonLat ? viewport.project(lonLat) : [null, null];
+    return {zoom: viewport.zoom, longitude: viewport.longitude, latitude: viewport.latitude,
+            x, y, top: viewport.unproject([0, 0])[1],
+            bottom: viewport.unproject([0, viewport.height])[1]};
+}"""
+SETTLE_POLL_MS = 250
+SETTLE_TIMEOUT_S = 60.0
+
+
+def settled_view(page: Any, lon_lat: tuple[float, float] | None = None) -> dict[str, Any]:
+    """Wait until the map's view has stopped moving and is drawn; return it.
+
+    The view (deck.gl's viewport as last drawn): zoom, centre, the latitudes of the map's top and
+    bottom edges, and where (CSS pixels in the map) it draws `lon_lat`. Transitions (smooth
+    zoom, inertia) and the GPU's frames done: the same view twice, SETTLE_POLL_MS apart, with
+    no frame pending.
+    """
+    frame = map_frame(page).locator("body")
+    deadline = time.monotonic() + SETTLE_TIMEOUT_S
+    last = None
+    while time.monotonic() < deadline:
+        page.wait_for_timeout(SETTLE_POLL_MS)
+        view: dict[str, Any] = frame.evaluate(
+            f"(_, lonLat) => ({VIEW_SCRIPT})(lonLat)", list(lon_lat) if lon_lat else None
+        )
+        pending = page.evaluate("() => window.__fencesPending || 0")
+        if view == last and not pending:
+            return view
+        last = view
+    raise TimeoutError(f"the map's view did not settle in {SETTLE_TIMEOUT_S} s")
+
+
+DRAWN_LABELS = """async () => {
+    // The labels deck.gl's collision filter lets through (the picking pass filters as the
+    // drawing pass does; the text layer is made pickable for this), each with its text box in
+    // CSS pixels: the text layer's own layout (getBoundingRect, in font-atlas units) at the
+    // label's size, moved by its pixel offset.
+    const deck = window.mapviz.deck;
+    const frames = () => new Promise(
+        (done) => requestAnimationFrame(() => requestAnimationFrame(done)));
+    const layers = deck.props.layers;
+    const pickable = (l) => (l.id === 'labels' ? l.clone({pickable: true}) : l);
+    deck.setProps({layers: layers.map(pickable)});
+    await frames();
+    const layer = deck.layerManager.getLayers().find((l) => l.id === 'labels');
+    const viewport = deck.getViewports()[0];
+    const picked = deck.pickObjects({x: 0, y: 0, width: viewport.width, height: viewport.height,
+                                     layerIds: ['labels'], maxObjects: 10000});
+    deck.setProps({layers});
+    const atlasSize = layer.state.fontAtlasManager.props.fontSize;
+    return picked.map(({object, index}) => {
+        const [x, y] = viewport.project(object.p);
+        const [left, top, width, height] = layer.getBoundingRect(object,
+            {index, data: layer.props.data, target: []});
+        const scale = object.s / atlasSize;
+        const x0 = x + object.o[0] + left * scale, y0 = y + object.o[1] + top * scale;
+        return {t: object.t, p: object.p, pr: object.pr,
+                box: [x0, y0, x0 + width * scale, y0 + height * scale]};
+    });
+}"""
+
+
+def drawn_labels(page: Any) -> list[dict[str, Any]]:
+    """Return the labels the map shows: text `t`, point `p`, priority `pr` and screen `box`.
+
+    The box is (left, top, right, bottom) in CSS pixels of the map.
+    """
+    labels: list[dict[str, Any]] = map_frame(page).locator("body").evaluate(DRAWN_LABELS)
+    return labels

@@ -274,10 +274,13 @@ function onHover({layer, index, object, x, y}) {
   }
 }
 
-// Whether this browser can draw the map: deck.gl needs WebGL 2.
+// Whether this browser can draw the map: deck.gl needs WebGL 2 (asked once: every context
+// asked for counts against the browser's limit of live WebGL contexts).
 function hasWebGL2() {
   try {
-    return Boolean(document.createElement('canvas').getContext('webgl2'));
+    const context = document.createElement('canvas').getContext('webgl2');
+    if (context) context.getExtension('WEBGL_lose_context')?.loseContext();
+    return Boolean(context);
   } catch {
     return false;
   }
@@ -324,7 +327,7 @@ function render(next) {
   args = next;
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
   document.documentElement.style.setProperty('--sea', `rgb(${args.background.join(', ')})`);
-  if (!window.mapviz.noWebGL && !hasWebGL2()) showNoWebGL('it has no WebGL 2.');
+  if (specText === null && !hasWebGL2()) showNoWebGL('it has no WebGL 2.');
   if (args.spec !== specText) {
     specText = args.spec;
     const spec = absolute(JSON.parse(specText));
@@ -339,6 +342,7 @@ function render(next) {
     readLabels(layers[labels] || null, labels < 0 ? null : spec.layers[labels].data);
     const strikes = spec.layers.find((layer) => layer.tooltipUrls);
     strikeTips = strikes ? {urls: strikes.tooltipUrls, chunk: strikes.tooltipChunk} : null;
+    window.mapviz.strikeTips = strikeTips;
     const named = new Set(spec.layers.flatMap((l) => [l.data, ...(l.tooltipUrls || [])]));
     files.keep(named);
     for (const url of strikeFiles.keys()) if (!named.has(url)) strikeFiles.delete(url);
@@ -366,11 +370,13 @@ function render(next) {
   else showLayers();
 }
 
-// For the tests and benchmarks: the deck, the rings as computed here, and whether the map has
-// yet to draw something it has been given (a data file still coming, or layers not yet loaded).
+// For the tests and benchmarks: the deck, the rings as computed here, the strikes' tooltip
+// files, and whether the map has yet to draw something it has been given (a data file still
+// coming, or layers not yet loaded).
 window.mapviz = {
   deck: null,
   rings: null,
+  strikeTips: null,
   noWebGL: false,
   busy: () => files.pending() > 0 || Boolean(deck && !deck.isInitialized) ||
     Boolean(deck && deck.layerManager && !deck.layerManager.getLayers().every((l) => l.isLoaded)),

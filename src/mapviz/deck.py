@@ -18,6 +18,7 @@ priority show and none covers another. Dashed lines use deck.gl's PathStyleExten
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -33,6 +34,7 @@ from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import MultiPolygon, Polygon
 
 from mapviz.model import ATTRIBUTIONS
+from mapviz.reference import City
 
 # Okabe-Ito colour-blind-safe palette (RGB)
 BLUE: Final = (0, 114, 178)
@@ -113,10 +115,12 @@ overlap, at every zoom."""
 PRIORITY_HYPOTHETICAL: Final = 1000
 PRIORITY_LAUNCH_POINT: Final = 900
 PRIORITY_RING: Final = 800
-PRIORITY_CITY: Final = 500
-PRIORITY_COUNTRY_MAX: Final = 400
+PRIORITY_COUNTRY_MAX: Final = 600
+PRIORITY_CITY_PER_DECADE: Final = 50
 """Label priorities (deck.gl's range is -1000..1000): HYPOTHETICAL and launch points first, then
-the ring radii, cities, and countries, larger ones first."""
+the ring radii; then countries (the largest at PRIORITY_COUNTRY_MAX, one less per rank) and
+cities (PRIORITY_CITY_PER_DECADE per tenfold population: 100,000 people 250, 10 million 350),
+so that large countries and large cities show first."""
 
 MAX_DISPLAY_CHARS: Final = 300
 """Text from data longer than this is cut (with an ellipsis) in tooltips and labels; the data and
@@ -358,25 +362,30 @@ class LabelKind:
     def padding_px(self) -> tuple[float, float, float, float]:
         """Return the [left, top, right, bottom] padding that reaches over the label's point."""
         x, y = self.offset_px
-        reach, margin = COLLISION_REACH_PX, COLLISION_MARGIN_PX
+        reach, side, above = COLLISION_REACH_PX, COLLISION_MARGIN_PX, COLLISION_MARGIN_Y_PX
         return (
-            max(margin, x + reach) if self.anchor == "start" else margin,
-            max(margin, y + reach) if self.baseline == "top" else margin,
-            max(margin, reach - x) if self.anchor == "end" else margin,
-            max(margin, reach - y) if self.baseline == "bottom" else margin,
+            max(side, x + reach) if self.anchor == "start" else side,
+            max(above, y + reach) if self.baseline == "top" else above,
+            max(side, reach - x) if self.anchor == "end" else side,
+            max(above, reach - y) if self.baseline == "bottom" else above,
         )
 
 
 COLLISION_REACH_PX: Final = 6.0
 COLLISION_MARGIN_PX: Final = 6.0
-COLLISION_SCALE: Final = 2.0
-"""Labels are this many times their size in the collision map."""
+COLLISION_MARGIN_Y_PX: Final = 16.0
+COLLISION_SCALE: Final = 2.5
+"""Labels are this many times their size in the collision map: deck.gl tests a label at its
+point only, and hides it where a label of higher priority covers that point. At 2.5 times its
+size (and `COLLISION_MARGIN_PX` beside it, `COLLISION_MARGIN_Y_PX` above and below), a label
+covers the point of any label it would overlap unless that one is over 1.5 times as wide; the
+browser tests check three zooms of two views for overlaps (tests/test_browser.py)."""
 
 COUNTRY_LABEL: Final = LabelKind(PLACE_NAME_SIZE_PX, PLACE_NAME_RGBA, PRIORITY_COUNTRY_MAX)
 CITY_LABEL: Final = LabelKind(
-    PLACE_NAME_SIZE_PX, PLACE_NAME_RGBA, PRIORITY_CITY, anchor="end", offset_px=(-8.0, 0.0)
+    PLACE_NAME_SIZE_PX, PLACE_NAME_RGBA, 0, baseline="bottom", offset_px=(0.0, -3.0)
 )
-"""Left of the city's centre, so that the name does not cover the strikes there."""
+"""Above the city's centre, so that the name does not cover the strikes there."""
 SITE_LABEL: Final = LabelKind(
     LABEL_SIZE_PX, BLACK, PRIORITY_LAUNCH_POINT, baseline="top", offset_px=(0.0, 9.0)
 )
@@ -409,7 +418,8 @@ def label_padding_px() -> list[float]:
     label itself (the map is drawn at half resolution and sampled 5 x 5 around the point). A
     label drawn beside its point gets an invisible background that reaches past the point, which
     keeps other labels off the point (a launch point's dot, a city) as well as off its text;
-    every label keeps at least `COLLISION_MARGIN_PX` of space around it.
+    every label keeps at least `COLLISION_MARGIN_PX` of space beside it and
+    `COLLISION_MARGIN_Y_PX` above and below it.
     """
     return [max(kind.padding_px()[side] for kind in LABEL_KINDS) for side in range(4)]
 
@@ -456,16 +466,21 @@ def country_labels() -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(COUNTRY_LABELS.read_text(encoding="utf-8")))
 
 
-def place_label_records(cities: Iterable[tuple[str, Any]]) -> list[dict[str, Any]]:
+def place_label_records(cities: Iterable[City]) -> list[dict[str, Any]]:
     """Return city and country names in grey, for `label_layer`.
 
-    Countries at their label points, larger ones with higher priority. Which names show at a
-    zoom is deck.gl's collision filter's choice: zooming in spreads them apart and shows more.
+    Countries at Natural Earth's label points, cities (GeoNames) left of their centres; larger
+    ones with higher priority. Which names show at a zoom is deck.gl's collision filter's
+    choice: zooming in spreads them apart and shows more.
     """
-    records = [CITY_LABEL.record(point.lon, point.lat, name) for name, point in cities]
+    records = []
     for rank, label in enumerate(country_labels()):
         record = COUNTRY_LABEL.record(label["p"][0], label["p"][1], label["t"])
         record["pr"] = max(0, PRIORITY_COUNTRY_MAX - rank)
+        records.append(record)
+    for city in cities:
+        record = CITY_LABEL.record(city.point.lon, city.point.lat, city.name)
+        record["pr"] = round(PRIORITY_CITY_PER_DECADE * math.log10(max(city.population, 1)))
         records.append(record)
     return records
 

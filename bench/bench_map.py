@@ -1,0 +1,330 @@
+"""Benchmark: the map as a person sees it, in headed Chromium drawing WebGL with Mesa's llvmpipe.
+
+Compares mapviz with N synthetic strikes (MAPVIZ_SYNTHETIC_STRIKES=N) against the minimal
+Streamlit + `st.pydeck_chart` one-ring app (bench/minimal_app.py), measured in the same run.
+
+Run under a virtual screen (Debian's xvfb; Mesa's llvmpipe draws WebGL):
+
+    xvfb-run -a -s "-screen 0 1600x1200x24" .venv/bin/python bench/bench_map.py [N ...]
+
+(default 1000 100000; add 1000000 for the hover and pan rows at a million strikes). Prints
+Markdown tables for docs/BENCHMARKS.md; about 3 minutes per app.
+
+Chromium runs headed with `--use-angle=gl --ignore-gpu-blocklist` (the script checks that WebGL's
+renderer is llvmpipe). Times come from the screen: DevTools' screencast sends a frame whenever
+the page's pixels change, stamped with the time it was drawn; a frame "changes the map" when the
+map's part of it differs from the frame before (mean absolute difference over a JPEG-noise
+threshold). Main-thread CPU is DevTools' Performance metric TaskDuration (the page and the map's
+frame share one renderer process).
+
+- first paint: page open (navigation) to the map's last change before 2 s without one;
+- press to rings on screen: a key press (ArrowRight on the focused "Max range (km)" slider, a
+  radius not drawn before) to the map's last change;
+- press to page settled: the key press to the last change of any part of the page (for mapviz,
+  the ring counts under the map, which the server computes), once the server has answered;
+- main-thread CPU per press: TaskDuration over the press, until the page has settled;
+- hover to tooltip (mapviz): the pointer moved onto a strike to the screen showing its tooltip;
+- pan frame time (mapviz): the intervals between the screen's frames during a 1 s drag, p95.
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import contextlib
+import io
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import itertools
+
+import numpy as np
+from PIL import Image
+from playwright.sync_api import sync_playwright
+
+from tools.browser import (
+    CHROMIUM,
+    IDLE,
+    MAP_FRAME,
+    ROOT,
+    WEBSOCKET_PROBE,
+    map_area,
+    map_frame,
+    settled_view,
+    slider_thumb,
+    streamlit_server,
+    wait_for_quiet,
+)
+
+ROUNDS = 3
+PRESSES = 6
+CALM_S = 2.0
+CHANGE_LEVEL = 1.5
+"""A frame changes a region when the mean absolute difference of its pixels (0-255) to the frame
+before exceeds this: JPEG noise between identical frames is below 0.5."""
+MINIMAL_APP = ROOT / "bench" / "minimal_app.py"
+MAPVIZ_PATH = "/?view=Ukraine+theatre"
+LLVMPIPE_ARGS = [
+    "--use-angle=gl",
+    "--ignore-gpu-blocklist",
+    "--no-sandbox",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+RENDERER = """() => {
+    const gl = document.createElement('canvas').getContext('webgl2');
+    const info = gl && gl.getExtension('WEBGL_debug_renderer_info');
+    return info ? gl.getParameter(info.UNMASKED_RENDERER_WEBGL) : String(gl);
+}"""
+
+
+class Screen:
+    """The page's screencast: every frame's time and pixels, from the moment it starts."""
+
+    def __init__(self, page: Any) -> None:
+        self.session = page.context.new_cdp_session(page)
+        self.frames: list[tuple[float, Any]] = []
+        self._changes: dict[tuple[int, int, int, int] | None, list[tuple[float, bool]]] = {}
+        self.session.on("Page.screencastFrame", self._on_frame)
+        self.session.send("Performance.enable")
+        self.session.send(
+            "Page.startScreencast",
+            {"format": "jpeg", "quality": 80, "everyNthFrame": 1, **_max_size()},
+        )
+
+    def _on_frame(self, frame: dict[str, Any]) -> None:
+        self.session.send("Page.screencastFrameAck", {"sessionId": frame["sessionId"]})
+        image = Image.open(io.BytesIO(base64.b64decode(frame["data"]))).convert("L")
+        self.frames.append((float(frame["metadata"]["timestamp"]), np.asarray(image, np.uint8)))
+
+    def cpu_s(self) -> float:
+        """Return the page's main-thread task time so far (s)."""
+        metrics = self.session.send("Performance.getMetrics")["metrics"]
+        return float(next(m["value"] for m in metrics if m["name"] == "TaskDuration"))
+
+    def changes(self, box: tuple[int, int, int, int] | None) -> list[tuple[float, bool]]:
+        """Return each frame's time and whether it changed `box` (else the page)."""
+        done = self._changes.setdefault(box, [])
+        for i in range(len(done), len(self.frames)):
+            stamp, pixels = self.frames[i]
+            if i == 0:
+                done.append((stamp, False))
+                continue
+            now, before = (_crop(p, box).astype(np.int16) for p in (pixels, self.frames[i - 1][1]))
+            done.append((stamp, float(np.abs(now - before).mean()) > CHANGE_LEVEL))
+        return done
+
+    def last_change(self, since: float, box: tuple[int, int, int, int] | None = None) -> float:
+        """Return when (wall-clock s) a frame after `since` last changed `box` (else the page)."""
+        stamps = [stamp for stamp, changed in self.changes(box) if changed and stamp > since]
+        return max(stamps, default=since)
+
+    def frame_times(self, since: float, until: float) -> list[float]:
+        """Return the times (s) of the frames drawn between `since` and `until`."""
+        return [stamp for stamp, _ in self.frames if since <= stamp <= until]
+
+    def wait_calm(self, box: tuple[int, int, int, int] | None, page: Any) -> None:
+        """Wait until `box` (else the page) has not changed for CALM_S."""
+        start = time.time()
+        while time.time() - start < 60:
+            page.wait_for_timeout(250)
+            if time.time() - self.last_change(start, box) > CALM_S:
+                return
+
+
+def _crop(pixels: Any, box: tuple[int, int, int, int] | None) -> Any:
+    return pixels if box is None else pixels[box[1] : box[3], box[0] : box[2]]
+
+
+def _max_size() -> dict[str, int]:
+    return {"maxWidth": VIEWPORT["width"], "maxHeight": VIEWPORT["height"]}
+
+
+def map_box(page: Any, *, in_frame: bool) -> tuple[int, int, int, int]:
+    """Return the map's part of the page (x0, y0, x1, y1 in CSS pixels)."""
+    if in_frame:
+        box = map_area(page).bounding_box()
+    else:
+        box = page.locator("[data-testid=stDeckGlJsonChart]").bounding_box()
+    return int(box["x"]), int(box["y"]), int(box["x"] + box["width"]), int(box["y"] + box["height"])
+
+
+@dataclass
+class Measured:
+    """One app's samples (ms, or ms of CPU)."""
+
+    first_paint: list[float] = field(default_factory=list)
+    rings: list[float] = field(default_factory=list)
+    settled: list[float] = field(default_factory=list)
+    cpu: list[float] = field(default_factory=list)
+    hover: list[float] = field(default_factory=list)
+    pan_p95: list[float] = field(default_factory=list)
+
+
+def open_measured(browser: Any, url: str, *, mapviz: bool) -> tuple[Any, Screen, float]:
+    """Open `url` in a fresh context with the screencast on; return page, screen, first paint."""
+    context = browser.new_context(viewport=VIEWPORT)
+    page = context.new_page()
+    page.add_init_script(WEBSOCKET_PROBE)
+    page.goto("about:blank")
+    screen = Screen(page)
+    start = time.time()
+    page.goto(url)
+    page.wait_for_selector(IDLE, timeout=120_000)
+    if mapviz:
+        page.wait_for_selector(MAP_FRAME)
+        map_frame(page).locator("canvas").first.wait_for(timeout=60_000)
+    else:
+        page.locator("[data-testid=stDeckGlJsonChart] canvas").first.wait_for(timeout=60_000)
+    box = map_box(page, in_frame=mapviz)
+    screen.wait_calm(box, page)
+    return page, screen, 1000 * (screen.last_change(start, box) - start)
+
+
+def press_slider(page: Any, screen: Screen, measured: Measured, *, mapviz: bool) -> None:
+    """Press "Max range (km)" PRESSES times; record each press's times and CPU."""
+    box = map_box(page, in_frame=mapviz)
+    slider = slider_thumb(page, "Max range (km)", in_map=mapviz)
+    slider.focus()
+    for _ in range(PRESSES):
+        cpu = screen.cpu_s()
+        pressed = time.time()
+        page.keyboard.press("ArrowRight")
+        wait_for_quiet(page)
+        screen.wait_calm(None, page)
+        measured.cpu.append(1000 * (screen.cpu_s() - cpu))
+        measured.rings.append(1000 * (screen.last_change(pressed, box) - pressed))
+        measured.settled.append(1000 * (screen.last_change(pressed, None) - pressed))
+
+
+STRIKE_SCREEN_POINT = """(_, index) => {
+    const deck = window.mapviz.deck;
+    const layer = deck.layerManager.getLayers().find((l) => l.id === 'strikes');
+    const positions = layer.props.data.attributes.getPosition.value;
+    return deck.getViewports()[0].project([positions[2 * index], positions[2 * index + 1]]);
+}"""
+
+
+def hover_and_pan(page: Any, screen: Screen, measured: Measured) -> None:
+    """Hover strikes (time to the tooltip on screen), then drag the map (frame times)."""
+    box = map_box(page, in_frame=True)
+    frame = map_frame(page).locator("body")
+    for index in (11, 5_003, 777):
+        x, y = frame.evaluate(STRIKE_SCREEN_POINT, index)
+        if not (10 < x < box[2] - box[0] - 10 and 10 < y < box[3] - box[1] - 10):
+            continue
+        page.mouse.move(box[0] + x, box[1] + y)
+        moved = time.time()
+        map_frame(page).locator(".tooltip >> visible=true").first.wait_for(timeout=30_000)
+        screen.wait_calm(box, page)
+        measured.hover.append(1000 * (screen.last_change(moved, box) - moved))
+        page.mouse.move(1, 1)
+        screen.wait_calm(box, page)
+    x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+    page.mouse.move(x, y)
+    page.mouse.down()
+    start = time.time()
+    for step in range(1, 31):
+        page.mouse.move(x + 8 * step, y + 3 * step)
+        page.wait_for_timeout(33)
+    end = time.time()
+    page.mouse.up()
+    settled_view(page)
+    stamps = screen.frame_times(start, end)
+    gaps = sorted(1000 * (b - a) for a, b in itertools.pairwise(stamps))
+    if gaps:
+        measured.pan_p95.append(gaps[min(len(gaps) - 1, int(0.95 * len(gaps)))])
+
+
+def run_app(browser: Any, url: str, measured: Measured, *, mapviz: bool, slider: bool) -> None:
+    """One round of one app: a first load, slider presses, hover and a pan (mapviz)."""
+    page, screen, first = open_measured(browser, url, mapviz=mapviz)
+    measured.first_paint.append(first)
+    if slider:
+        press_slider(page, screen, measured, mapviz=mapviz)
+    if mapviz:
+        hover_and_pan(page, screen, measured)
+    page.context.close()
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values) if values else float("nan")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("counts", nargs="*", type=int, default=[1000, 100_000])
+    parser.add_argument("--rounds", type=int, default=ROUNDS)
+    options = parser.parse_args()
+    apps: dict[str, tuple[Path, dict[str, str], str, bool]] = {
+        "baseline": (MINIMAL_APP, {}, "/", False),
+        **{
+            f"mapviz {n:,}": (
+                ROOT / "app.py",
+                {"MAPVIZ_SYNTHETIC_STRIKES": str(n)},
+                MAPVIZ_PATH,
+                True,
+            )
+            for n in options.counts
+        },
+    }
+    results = {name: Measured() for name in apps}
+    with contextlib.ExitStack() as stack, sync_playwright() as playwright:
+        servers = {
+            name: stack.enter_context(streamlit_server(app, env=env))
+            for name, (app, env, _, _) in apps.items()
+        }
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=False, args=LLVMPIPE_ARGS
+        )
+        probe = browser.new_page()
+        renderer = probe.evaluate(RENDERER)
+        probe.close()
+        print(f"WebGL renderer: {renderer}")
+        if "llvmpipe" not in renderer:
+            raise SystemExit("not llvmpipe: run under xvfb-run with Mesa installed")
+        for name, (_, _, path, mapviz) in apps.items():  # warm the servers' caches
+            page, _, _ = open_measured(browser, servers[name].url + path, mapviz=mapviz)
+            page.context.close()
+        for round_ in range(options.rounds):
+            for name, (_, env, path, mapviz) in apps.items():
+                slider = int(env.get("MAPVIZ_SYNTHETIC_STRIKES", "0")) <= 100_000
+                run_app(browser, servers[name].url + path, results[name], mapviz=mapviz,
+                        slider=slider)  # fmt: skip
+                print(f"round {round_ + 1}: {name} done", file=sys.stderr)
+        browser.close()
+    base = results["baseline"]
+    print("| app | first paint | press to rings on screen | press to page settled "
+          "| main-thread CPU per press |")  # fmt: skip
+    print("|---|---|---|---|---|")
+    for name, m in results.items():
+        cells = []
+        for mine, theirs in (
+            (m.first_paint, base.first_paint),
+            (m.rings, base.rings),
+            (m.settled, base.settled),
+            (m.cpu, base.cpu),
+        ):
+            ratio = median(mine) / median(theirs)
+            cells.append(f"{median(mine):.0f} ms ({ratio:.2f}x)" if mine else "-")
+        print(f"| {name} | " + " | ".join(cells) + " |")
+    print()
+    print("| app | hover to tooltip on screen, median | pan: frame time p95, median of rounds |")
+    print("|---|---|---|")
+    for name, m in results.items():
+        if m.hover or m.pan_p95:
+            print(f"| {name} | {median(m.hover):.0f} ms | {median(m.pan_p95):.0f} ms |")
+
+
+if __name__ == "__main__":
+    main()
