@@ -87,9 +87,9 @@ from mapviz.model import ATTRIBUTIONS
 from mapviz.reference import (
     HYPOTHETICAL_DISCLAIMER,
     LaunchSite,
-    cities,
     deployments,
     launch_sites,
+    map_cities,
     parse_site,
     range_presets,
     reference_strikes,
@@ -654,7 +654,7 @@ def published_sites(sites: tuple[LaunchSite, ...]) -> str:
 @st.cache_data(max_entries=32, show_spinner=False)
 def published_labels(sites: tuple[LaunchSite, ...], with_sites: bool, with_areas: bool) -> str:
     """URL of the map's labels: places, and the launch points' and areas' names if shown."""
-    records = place_label_records(cities())
+    records = place_label_records(map_cities())
     if with_areas:
         records += deployment_label_records(deployments())
     if with_sites:

@@ -105,8 +105,7 @@ def test_map_renders_rings_and_basemap(server: str, browser: Any) -> None:
 
 def drawn_max_rings(page: Any) -> list[list[list[float]]]:
     """The max rings the map has drawn: the lines of its `max-rings` layer."""
-    script = """() => window.mapviz.deck.layerManager.getLayers()
-        .find((layer) => layer.id === 'max-rings').props.data"""
+    script = "() => window.mapviz.layer('max-rings').props.data"
     rings: list[list[list[float]]] = map_frame(page).locator("body").evaluate(script)
     return rings
 
@@ -245,10 +244,10 @@ def server_100k() -> Iterator[str]:
 STRIKE_AT = """(_, index) => {
     // where the map draws strike `index`, and which strike deck.gl picks there
     const deck = window.mapviz.deck;
-    const layer = deck.layerManager.getLayers().find((l) => l.id === 'strikes');
+    const layer = window.mapviz.layer('strikes');
     const positions = layer.props.data.attributes.getPosition.value;
     const [x, y] = deck.getViewports()[0].project([positions[2 * index], positions[2 * index + 1]]);
-    const picked = deck.pickObject({x, y, radius: 0});
+    const picked = window.mapviz.under.pickObject({x, y, radius: 0});
     return {x, y, count: layer.props.data.length, layer: picked && picked.layer.id,
             index: picked && picked.index};
 }"""

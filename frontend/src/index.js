@@ -5,7 +5,13 @@
 // (`mapviz.deck.deck`), converted by deck.gl's JSONConverter once per change; their data are
 // static files fetched once (layerdata.js), so no text from data passes through the converter.
 // The range bands, rings, reach envelopes and ring labels are computed here (rings.js,
-// ringdata.js) whenever a range slider moves, and drawn by the same deck.
+// ringdata.js) whenever a range slider moves.
+// Two decks, one over the other, share one view: below, the layers that do not follow the
+// sliders (basemap, areas, strikes, launch points); above, on a transparent canvas, the bands,
+// rings and every label (the labels are one layer for deck.gl's collision filter, and the ring
+// radii are among them). A slider press redraws the upper deck only: without a GPU, redrawing
+// the basemap and 100,000 strikes on every press held the page up by hundreds of ms
+// (docs/BENCHMARKS.md). Hovering asks the lower deck first, so a strike inside a band answers.
 // The range sliders are part of the component: a press redraws the rings at once, with no
 // round trip to the server; the new range then goes to the server (the component's value) for
 // the ring counts, the downloads and the link.
@@ -40,7 +46,8 @@ let specText = null;
 let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
-let deck = null;
+let under = null;  // the deck of the layers that do not follow the sliders
+let deck = null;  // the deck over it, which the pointer moves: bands, rings, labels
 let staticLayers = [];  // converted from the spec
 let ringLayers = {under: [], over: [], labels: []};  // drawn here for the sliders' range
 let labelLayer = null;  // the spec's one text layer (mapviz.deck.label_layer), and its records:
@@ -120,7 +127,7 @@ function drawRings() {
     ringLayers = {under: [], over: [], labels: []};
     window.mapviz.rings = null;
   }
-  showLayers();
+  showRingLayers();
 }
 
 // While a slider moves (each key press, each step of a drag) the rings are redrawn here; the
@@ -207,14 +214,24 @@ function fetchLayerData(url, {layer}) {
   return arrays.then((read) => binaryData(read, names));
 }
 
-// Every layer in drawing order: the basemap, the range bands, the spec's other layers, the
-// ring lines, then the labels (the spec's and the ring labels, in one layer).
-function showLayers() {
-  const basemap = staticLayers.filter((layer) => layer.id.startsWith('basemap-'));
-  const rest = staticLayers.filter((layer) => !layer.id.startsWith('basemap-'));
-  const labels = labelLayer ? [labelLayer.clone({data: [...labelRecords, ...ringLayers.labels]})]
-    : [];
-  deck.setProps({layers: [...basemap, ...ringLayers.under, ...rest, ...ringLayers.over, ...labels]});
+// The upper deck's layers in drawing order: the range bands, the ring lines, then the labels
+// (the spec's and the ring labels, in one layer). The lower deck has the spec's other layers.
+function showRingLayers() {
+  deck.setProps({layers: [...ringLayers.under, ...ringLayers.over, ...labelLayers()]});
+}
+
+// The one text layer: the spec's labels, then the ring labels. When only the ring labels have
+// changed (a slider press), deck.gl is told so (`_dataDiff`), and lays out only their rows.
+let labelsShown = null;  // the last layer's static records
+function labelLayers() {
+  if (!labelLayer) return [];
+  const data = [...labelRecords, ...ringLayers.labels];
+  const onlyRings = labelsShown === labelRecords;
+  labelsShown = labelRecords;
+  const first = labelRecords.length;
+  return [labelLayer.clone({
+    data, _dataDiff: onlyRings ? () => [{startRow: first, endRow: data.length}] : null,
+  })];
 }
 
 // The spec's labels (`layer`, its data from `url`): their records are read here, to be drawn
@@ -228,7 +245,7 @@ function readLabels(layer, url) {
   files.get(url).then((records) => {
     if (labelLayer === layer) {
       labelRecords = records;
-      showLayers();
+      showRingLayers();
     }
   }, (error) => console.warn(`mapviz: the map's labels from ${url}: ${error}`));
 }
@@ -251,7 +268,10 @@ function showTooltip(text, x, y) {
 
 // The pointer is over something deck.gl picked (or nothing): its tooltip, `tt` of its record,
 // or for a strike its text from the tooltip files, once read.
-function onHover({layer, index, object, x, y}) {
+function onHover(info) {
+  const below = info.x >= 0 ? under.pickObject({x: info.x, y: info.y, radius: 0}) : null;
+  const {layer, index, object, x, y} = below && below.layer ? {...below, x: info.x, y: info.y}
+    : info;
   if (!layer || index < 0) {
     hovered = null;
     showTooltip(null);
@@ -305,22 +325,32 @@ function createMap(converted) {
   tooltipElement = document.createElement('div');
   tooltipElement.className = 'tooltip';
   parent.appendChild(tooltipElement);
+  const onError = (error) => {
+    console.warn(`mapviz: ${error}`);
+    if (!deck || !deck.device || !under.device) showNoWebGL('it has no WebGL 2.');
+  };
+  const layered = {position: 'absolute', left: 0, top: 0};
+  under = new Deck({
+    parent, views: converted.views, viewState: converted.initialViewState, controller: false,
+    layers: [], style: {...layered, pointerEvents: 'none'}, onError,
+  });
   deck = new Deck({
     parent,
     views: converted.views,
     initialViewState: converted.initialViewState,
     layers: [],
+    style: layered,
     onHover,
     onViewStateChange: ({viewState}) => {
       showTooltip(null);
+      under.setProps({viewState});
       return viewState;
     },
-    onError: (error) => {
-      console.warn(`mapviz: ${error}`);
-      if (!deck || !deck.device) showNoWebGL('it has no WebGL 2.');
-    },
+    onError,
   });
+  parent.appendChild(tooltipElement);  // over both canvases
   window.mapviz.deck = deck;
+  window.mapviz.under = under;
 }
 
 function render(next) {
@@ -328,7 +358,8 @@ function render(next) {
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
   document.documentElement.style.setProperty('--sea', `rgb(${args.background.join(', ')})`);
   if (specText === null && !hasWebGL2()) showNoWebGL('it has no WebGL 2.');
-  if (args.spec !== specText) {
+  const specChanged = args.spec !== specText;
+  if (specChanged) {
     specText = args.spec;
     const spec = absolute(JSON.parse(specText));
     const converted = converter.convert(spec);
@@ -349,6 +380,7 @@ function render(next) {
     if (args.view_key !== viewKey && deck) {
       viewKey = args.view_key;
       deck.setProps({initialViewState: {...converted.initialViewState}});
+      under.setProps({viewState: {...converted.initialViewState}});
       showTooltip(null);
     }
   }
@@ -366,20 +398,25 @@ function render(next) {
     ringsKey = key;
     redraw = true;
   }
+  if (specChanged) under.setProps({layers: staticLayers});
   if (redraw) drawRings();
-  else showLayers();
+  else if (specChanged) showRingLayers();
 }
 
-// For the tests and benchmarks: the deck, the rings as computed here, the strikes' tooltip
+// For the tests and benchmarks: the decks, the rings as computed here, the strikes' tooltip
 // files, and whether the map has yet to draw something it has been given (a data file still
 // coming, or layers not yet loaded).
 window.mapviz = {
   deck: null,
+  under: null,
   rings: null,
   strikeTips: null,
   noWebGL: false,
-  busy: () => files.pending() > 0 || Boolean(deck && !deck.isInitialized) ||
-    Boolean(deck && deck.layerManager && !deck.layerManager.getLayers().every((l) => l.isLoaded)),
+  busy: () => files.pending() > 0 || [under, deck].some((d) => d && (!d.isInitialized ||
+    (d.layerManager && !d.layerManager.getLayers().every((l) => l.isLoaded)))),
+  // a layer of either deck, by its id
+  layer: (id) => [under, deck].map((d) => d && d.layerManager &&
+    d.layerManager.getLayers().find((l) => l.id === id)).find(Boolean),
 };
 // For the tests (tests/test_browser_rings.py): the rings as computed here, as plain data.
 window.mapvizRings = {rangeRing, ringData};

@@ -152,12 +152,33 @@ class City:
     population: int
 
 
-MAP_CITY_MIN_POPULATION: Final = 100_000
-"""Cities of at least this population are named on the map (about 6,200 worldwide)."""
+MAP_CITY_MIN_POPULATION: Final = 500_000
+THEATRE_CITY_MIN_POPULATION: Final = 30_000
+THEATRE_BOX_DEG: Final = (20.0, 43.0, 50.0, 57.0)
+"""Cities named on the map: of at least MAP_CITY_MIN_POPULATION people anywhere (1,183), and of
+at least THEATRE_CITY_MIN_POPULATION in the box (west, south, east, north) around Ukraine and
+western Russia where the strikes and launch points are (840): about 1,900 names, few enough
+for deck.gl to place on every frame of a pan without a GPU."""
+
+
+def in_theatre(point: LonLat) -> bool:
+    """Whether `point` lies in THEATRE_BOX_DEG."""
+    west, south, east, north = THEATRE_BOX_DEG
+    return west <= point.lon <= east and south <= point.lat <= north
 
 
 @cache
-def cities(min_population: int = MAP_CITY_MIN_POPULATION) -> tuple[City, ...]:
+def map_cities() -> tuple[City, ...]:
+    """Return the cities the map names (see THEATRE_BOX_DEG), most populous first."""
+    return tuple(
+        city
+        for city in cities(THEATRE_CITY_MIN_POPULATION)
+        if city.population >= MAP_CITY_MIN_POPULATION or in_theatre(city.point)
+    )
+
+
+@cache
+def cities(min_population: int) -> tuple[City, ...]:
     """Return GeoNames' cities of at least `min_population`, most populous first.
 
     Parameters
