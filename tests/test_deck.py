@@ -211,8 +211,8 @@ def test_labels_have_their_priorities() -> None:
     # HYPOTHETICAL and launch points first, then ring radii, countries and cities (larger first)
     assert PRIORITY_HYPOTHETICAL > PRIORITY_LAUNCH_POINT > PRIORITY_RING > PRIORITY_COUNTRY_MAX
     places = place_label_records(map_cities())
-    countries = [p for p in places if p["a"] == "middle"]
-    towns = [p for p in places if p["a"] == "end"]  # cities: left of their centres
+    countries = [p for p in places if p["b"] == "center"]
+    towns = [p for p in places if p["b"] == "bottom"]  # cities: above their centres
     assert len(towns) == len(map_cities()) > 1500
     assert [c["pr"] for c in countries] == sorted((c["pr"] for c in countries), reverse=True)
     assert [c["t"] for c in countries[:2]] == ["Antarctica", "Russia"]  # the largest
