@@ -615,7 +615,7 @@ def static_layers(
         layers.append(uncertainty_layer(still_served(published_uncertainty, sites, tolerance_m)))
     if show["sites"] and sites:
         layers += site_layers(still_served(published_sites, sites))
-    # the labels, one text layer each, in one collision group: places, then mapviz's own
+    # every label in one text layer (deck.gl's collision filter compares one layer's labels)
     layers.append(
         label_layer(still_served(published_labels, sites, show["sites"], show["deployments"]))
     )

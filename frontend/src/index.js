@@ -57,7 +57,6 @@ let strikeTips = null;  // {urls, chunk} of the strikes' tooltip files
 let hovered = null;  // what the pointer is over: {layerId, index}
 let tooltipElement = null;
 const files = new DataFiles();
-const strikeFiles = new Map();  // URL -> promise of its strikeArrays
 const ringCache = new Map();
 const byId = (id) => document.getElementById(id);
 
@@ -202,16 +201,12 @@ const absolute = (value) => {
 };
 
 // A layer's data file: JSON records, or the strikes' typed arrays for the accessors the layer
-// names in `binaryAttributes` (both strike layers read one file, fetched once).
+// names in `binaryAttributes` (both strike layers read one file, fetched once: `files` keeps
+// it; its arrays are views on it).
 function fetchLayerData(url, {layer}) {
   const names = layer.props.binaryAttributes;
   if (!names) return files.get(url);
-  let arrays = strikeFiles.get(url);
-  if (!arrays) {
-    arrays = files.get(url, true).then(strikeArrays);
-    strikeFiles.set(url, arrays);
-  }
-  return arrays.then((read) => binaryData(read, names));
+  return files.get(url, true).then((buffer) => binaryData(strikeArrays(buffer), names));
 }
 
 // The upper deck's layers in drawing order: the range bands, the ring lines, then the labels
@@ -376,7 +371,6 @@ function render(next) {
     window.mapviz.strikeTips = strikeTips;
     const named = new Set(spec.layers.flatMap((l) => [l.data, ...(l.tooltipUrls || [])]));
     files.keep(named);
-    for (const url of strikeFiles.keys()) if (!named.has(url)) strikeFiles.delete(url);
     if (args.view_key !== viewKey && deck) {
       viewKey = args.view_key;
       deck.setProps({initialViewState: {...converted.initialViewState}});
