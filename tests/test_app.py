@@ -383,3 +383,82 @@ def test_no_text_from_data_is_in_the_spec(app: AppTest, tmp_path: Path) -> None:
         for record in json.loads(served_file(layer(document, "labels")["data"]).read_text())
     ]
     assert "@\u200b@=constructor" in names  # kept as text, wherever it goes
+
+
+def region_polygons(at: AppTest) -> list[dict[str, Any]]:
+    url = layer(spec(at), "launch-region")["data"]
+    records: list[dict[str, Any]] = json.loads(served_file(url).read_text())
+    return records
+
+
+def test_launch_region_layer_follows_the_sliders(app: AppTest) -> None:
+    run(app)
+    assert "launch-region" not in [entry["id"] for entry in spec(app)["layers"]]
+    app.checkbox(key="show_region").check()
+    run(app)
+    records = region_polygons(app)
+    assert records[0]["tt"].startswith("FEASIBLE LAUNCH REGION (any strike)")
+    assert "Within 380-800 km of all 5 strikes" in records[-1]["tt"]
+    assert "Within 380-800 km of all 5 strikes" in " ".join(s.value for s in app.success)
+    table = app.table[-1].value
+    assert list(table["Launch point"]) == list(SITES)
+    assert table["Strikes"].tolist() == [5, 5, 5]
+    # answered from exact distances: the Kharkiv strikes are 71-79 km from Belgorod, 191-201 km
+    # from Kursk and 279-282 km from Voronezh; Kyiv and Zaporizhzhia 326-632 km from all three
+    assert not table["Reaches every strike"].any()
+    assert table["Reaches at least one"].all()
+    press(app, 150, 450)
+    assert "Within 150-450 km of all 5 strikes" in region_polygons(app)[-1]["tt"]
+    table = app.table[-1].value
+    assert table["Reaches every strike"].tolist() == [False, True, False]
+    assert table["Strikes in its band"].tolist() == [3, 5, 2]
+
+
+def test_empty_launch_region_is_said_in_words(app: AppTest) -> None:
+    run(app)
+    app.checkbox(key="show_region").check()
+    run(app)
+    press(app, 0, 50)
+    assert "No point is within 0-50 km of all 5 strikes." in " ".join(w.value for w in app.warning)
+    assert "of all" not in " ".join(r["tt"] for r in region_polygons(app))
+
+
+def test_launch_region_for_the_strikes_picked_in_the_table(app: AppTest) -> None:
+    run(app)
+    app.checkbox(key="show_region").check()
+    app.session_state["picked_strikes"] = (0, 1)
+    run(app)
+    assert "For the 2 strikes picked in the table" in " ".join(c.value for c in app.caption)
+    assert "of all 2 strikes" in region_polygons(app)[-1]["tt"]
+    buttons = [b.proto.label for b in app.get("download_button")]
+    assert "launch_region.geojson" in buttons
+
+
+def test_launch_region_refused_over_the_limit_keeps_the_page(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("MAPVIZ_SYNTHETIC_STRIKES", "3000")
+    run(app)
+    app.checkbox(key="show_region").check()
+    run(app)
+    warning = " ".join(w.value for w in app.warning)
+    assert "at most 2,000 distinct strike positions, got 3,000" in warning
+    assert "launch-region" not in [entry["id"] for entry in spec(app)["layers"]]
+    buttons = [b.proto.label for b in app.get("download_button")]
+    assert "launch_region.geojson" not in buttons
+    assert "cities_in_range.geojson" in buttons
+
+
+def test_in_range_tab_lists_cities_with_totals(app: AppTest) -> None:
+    app.query_params["tab"] = "In range"
+    run(app)
+    totals = app.table[0].value
+    assert list(totals["Launch point"]) == list(SITES)
+    cities = next(d.value for d in app.dataframe if "population" in d.value.columns)
+    belgorod = cities[cities["site"] == "Belgorod (city centre)"]
+    assert len(belgorod) == totals["Cities within max"].iloc[0]
+    assert belgorod["in_band"].sum() == totals["Cities in band"].iloc[0]
+    assert belgorod["km"].max() <= 800
+    assert "Kharkiv" in set(belgorod["name"])
+    assert not belgorod.set_index("name").loc["Kharkiv", "in_band"]  # about 70 km: not in band
+    assert "GeoNames" in " ".join(c.value for c in app.caption)

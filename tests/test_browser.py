@@ -20,6 +20,8 @@ from geographiclib.geodesic import Geodesic
 from hostile_corpus import write_over_upload_cap
 from PIL import Image
 
+from mapviz.reach import launch_region
+from mapviz.reference import reference_strikes
 from tools.browser import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -600,3 +602,35 @@ def test_without_webgl_the_page_says_so_and_the_rest_works(server: str, browser:
             page.get_by_text("Click a column header to sort")
         ).first.wait_for(timeout=30_000)
         chromium.close()
+
+
+def test_the_launch_region_is_drawn_hovered_and_said_empty(server: str, browser: Any) -> None:
+    """The region layer appears in yellow, its tooltip is text, an empty one is said in words."""
+    strikes = reference_strikes()
+    every, _ = launch_region(strikes.geometry.x, strikes.geometry.y, 380, 800)
+    inside = every.display.representative_point()
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    x, y = (settled_view(page, (inside.x, inside.y))[k] for k in ("x", "y"))
+    before = pixels(page)[int(y) - 2 : int(y) + 3, int(x) - 2 : int(x) + 3].mean(axis=(0, 1))
+    page.get_by_text("Feasible launch region").first.click()
+    wait_for_quiet(page)
+    expect(page.get_by_text("Within 380-800 km of all 5 strikes")).to_be_visible()
+    settled_view(page)
+    after = pixels(page)[int(y) - 2 : int(y) + 3, int(x) - 2 : int(x) + 3].mean(axis=(0, 1))
+    # yellow (240, 228, 66) over the land: blue falls, red and green stay
+    assert after[2] < before[2] - 40, (before, after)
+    assert min(after[0], after[1]) > 180, after
+    box = map_area(page).bounding_box()
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    tooltip = map_tooltip(page)
+    tooltip.wait_for(state="visible", timeout=20_000)
+    text = tooltip.inner_text()
+    assert text.startswith("FEASIBLE LAUNCH REGION (every strike)"), text
+    assert "Within 380-800 km of all 5 strikes" in text
+    close_app(page)
+    # no point is within 100 km of Kyiv, Kharkiv and Zaporizhzhia at once
+    page = open_app(browser, server + "/?view=Ukraine+theatre&min_km=0&max_km=100")
+    page.get_by_text("Feasible launch region").first.click()
+    wait_for_quiet(page)
+    expect(page.get_by_text("No point is within 0-100 km of all 5 strikes.")).to_be_visible()
+    close_app(page)

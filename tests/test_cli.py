@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,7 @@ DATA = Path(__file__).parent / "data"
 def test_export_writes_every_format(tmp_path: Path) -> None:
     assert main(["export", "--out", str(tmp_path)]) == 0
     assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "cities_in_range.geojson",
         "deployments.geojson",
         "launch_sites.geojson",
         "mapviz.gpkg",
@@ -129,3 +131,54 @@ def test_help_documents_export() -> None:
 def test_parse_site_rejects(text: str) -> None:
     with pytest.raises(ParameterError):
         parse_site(text)
+
+
+def test_launch_region_is_written_when_asked(tmp_path: Path) -> None:
+    assert main(["export", "--out", str(tmp_path), "--launch-region", "--format", "geojson"]) == 0
+    region = json.loads((tmp_path / "launch_region.geojson").read_text())
+    rows = {f["properties"]["kind"]: f for f in region["features"]}
+    assert set(rows) == {"reach_all", "reach_any"}
+    every = rows["reach_all"]["properties"]
+    assert (every["min_km"], every["max_km"], every["strikes"]) == (380, 800, 5)
+    assert 0 < every["area_km2"] < rows["reach_any"]["properties"]["area_km2"]
+    assert rows["reach_all"]["geometry"]["type"] in {"Polygon", "MultiPolygon"}
+    assert "GeoNames" in region["metadata"]["cities_in_range"]["source"]
+    with zipfile.ZipFile(tmp_path / "mapviz_layers.zip") as archive:
+        assert "launch_region.geojson" in archive.namelist()
+        assert "cities_in_range.geojson" in archive.namelist()
+
+
+def test_empty_launch_region_is_a_null_geometry(tmp_path: Path) -> None:
+    strikes = tmp_path / "far.csv"
+    strikes.write_text(
+        "id,date,lat,lon,place\na,2024-01-01,49.99,36.23,Kharkiv\nb,2024-01-02,35.69,139.69,Tokyo\n"
+    )
+    out = tmp_path / "out"
+    code = main(
+        ["export", "--out", str(out), "--strikes", str(strikes), "--launch-region",
+         "--format", "geojson"]
+    )  # fmt: skip
+    assert code == 0
+    region = json.loads((out / "launch_region.geojson").read_text())
+    every = next(f for f in region["features"] if f["properties"]["kind"] == "reach_all")
+    assert every["geometry"] is None
+    assert every["properties"]["area_km2"] == 0
+    assert every["properties"]["summary"] == "No point is within 380-800 km of all 2 strikes."
+
+
+def test_launch_region_from_one_strike_and_over_the_limit(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    strikes = tmp_path / "none.csv"
+    strikes.write_text("id,date,lat,lon,place\na,2024-01-01,49.99,36.23,Kharkiv\n")
+    code = main(
+        ["export", "--out", str(tmp_path / "out"), "--strikes", str(strikes), "--launch-region",
+         "--site", "name=X,lat=50,lon=36", "--min-km", "0", "--max-km", "100"]
+    )  # fmt: skip
+    assert code == 0  # one strike is enough
+    far = tmp_path / "many.csv"
+    rows = "\n".join(f"s{i},2024-01-01,{40 + i * 0.001:.3f},30,p" for i in range(2_001))
+    far.write_text("id,date,lat,lon,place\n" + rows + "\n")
+    code = main(["export", "--out", str(tmp_path / "o2"), "--strikes", str(far), "--launch-region"])
+    assert code == 2
+    assert "at most 2,000 distinct strike positions" in capsys.readouterr().err

@@ -16,6 +16,8 @@ from shapely.geometry import Point, shape
 
 from mapviz.analysis import Params
 from mapviz.export import (
+    LAYER_NAMES,
+    REGION_LAYER,
     build_layers,
     csv_bytes,
     geojson_bytes,
@@ -37,6 +39,7 @@ DEFAULT_SITES = tuple(s for s in launch_sites() if s.default_selected)
 ANTIMERIDIAN_SITE = LaunchSite("dateline", "Dateline test point", LonLat(179.0, 10.0), 0.0)
 POLAR_SITE = LaunchSite("polar", "Polar test point", LonLat(36.0, 85.0), 0.0)
 HOSTILE = "<img src=x onerror=alert(1)>"
+ALL_LAYERS = (*LAYER_NAMES, REGION_LAYER)
 
 
 @pytest.fixture(scope="module")
@@ -45,7 +48,7 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
     strikes.loc[0, "place"] = HOSTILE
     strikes.loc[1, "target"] = '=HYPERLINK("http://evil")'
     params = Params(sites=(*DEFAULT_SITES, ANTIMERIDIAN_SITE, POLAR_SITE))
-    return build_layers(strikes, params)
+    return build_layers(strikes, params, with_region=True)
 
 
 @pytest.fixture(scope="module")
@@ -65,7 +68,7 @@ def feature_collection(
 def test_geojson_layers_are_rfc7946(
     layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
 ) -> None:
-    for name in ("strikes", "rings", "launch_sites", "deployments"):
+    for name in ALL_LAYERS:
         doc = feature_collection(layers, name, metadata)
         assert doc["type"] == "FeatureCollection"
         assert "crs" not in doc
@@ -169,7 +172,9 @@ def test_zip_holds_every_layer_and_a_readme(
     archive = zipfile.ZipFile(io.BytesIO(zip_bytes(layers, metadata)))
     assert sorted(archive.namelist()) == [
         "README.txt",
+        "cities_in_range.geojson",
         "deployments.geojson",
+        "launch_region.geojson",
         "launch_sites.geojson",
         "rings.geojson",
         "strikes.geojson",
@@ -185,8 +190,8 @@ def test_geopackage_has_one_table_per_layer(
     path = tmp_path / "out.gpkg"
     path.write_bytes(gpkg_bytes(layers, metadata))
     names = [row[0] for row in pyogrio.list_layers(path)]
-    assert names == ["strikes", "rings", "launch_sites", "deployments", "mapviz_metadata"]
-    for name in ("strikes", "rings", "launch_sites", "deployments"):
+    assert names == [*ALL_LAYERS, "mapviz_metadata"]
+    for name in ALL_LAYERS:
         assert len(pyogrio.read_dataframe(path, layer=name)) == len(layers[name])
     meta = pyogrio.read_dataframe(path, layer="mapviz_metadata", read_geometry=False)
     assert "ellipsoid" in set(meta["key"])
@@ -202,7 +207,10 @@ def test_kml_opens_in_gdal_and_descriptions_are_text(
     path = tmp_path / "out.kml"
     path.write_bytes(data)
     names = [row[0] for row in pyogrio.list_layers(path)]
-    assert names == ["strikes", "rings", "launch_sites", "deployments"]
+    assert names == list(ALL_LAYERS)
+    cities = pyogrio.read_dataframe(path, layer="cities_in_range")
+    assert len(cities) == len(layers["cities_in_range"])
+    assert "population: " in cities["description"].iloc[0]
     strikes = pyogrio.read_dataframe(path, layer="strikes")
     assert len(strikes) == len(layers["strikes"])
     assert "&lt;img" in strikes["description"].iloc[0]  # Google Earth shows it as text
@@ -269,3 +277,29 @@ def test_text_with_line_breaks_survives_the_geojson_writer(tmp_path: Path) -> No
     document = json.loads(path.read_text())
     assert len(document["features"]) == 5
     assert read_strikes(path).strikes["place"].iloc[0] == strikes.loc[0, "place"]
+
+
+def test_cities_in_range_layer_has_the_issue_fields(
+    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+) -> None:
+    doc = feature_collection(layers, "cities_in_range", metadata)
+    first = doc["features"][0]["properties"]
+    assert {"name", "country", "population", "site", "km", "within_max", "in_band"} <= set(first)
+    sites = {f["properties"]["site"] for f in doc["features"]}
+    assert {s.name for s in DEFAULT_SITES} <= sites
+    assert all(f["properties"]["km"] <= 800 for f in doc["features"])
+    assert metadata["cities_in_range"]["licence"] == "CC BY 4.0"
+
+
+def test_launch_region_layer_in_export_form(
+    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+) -> None:
+    doc = feature_collection(layers, REGION_LAYER, metadata)
+    kinds = [f["properties"]["kind"] for f in doc["features"]]
+    assert kinds == ["reach_all", "reach_any"]
+    for feature in doc["features"]:
+        geometry = shape(feature["geometry"])
+        assert geometry.is_valid
+        west, _, east, _ = geometry.bounds
+        assert -180 <= west <= east <= 180
+        assert feature["properties"]["area_km2"] > 0

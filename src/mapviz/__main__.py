@@ -2,7 +2,7 @@
 
     python -m mapviz export --out DIR [--min-km KM] [--max-km KM]
         [--site "name=NAME,lat=LAT,lon=LON[,uncertainty_km=U]"]... [--strikes FILE]
-        [--format geojson|gpkg|kml|csv]...
+        [--format geojson|gpkg|kml|csv]... [--launch-region]
 
 Exit codes: 0 ok, 2 bad arguments or a bad input file (with row-level messages).
 """
@@ -36,7 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     export = commands.add_parser(
         "export",
         help="write the layers the dashboard offers for download",
-        description="Write strikes, rings, launch_sites and deployments layers with provenance.",
+        description="Write the strikes, rings, launch_sites, deployments and cities_in_range "
+        "layers (and launch_region if asked for) with provenance.",
     )
     export.add_argument("--out", type=Path, required=True, help="output folder (created if needed)")
     export.add_argument("--min-km", type=float, default=380.0, help="minimum range in km (0: none)")
@@ -50,6 +51,12 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument(
         "--strikes", type=Path, help="your own strike reports instead of the shipped ones"
+    )
+    export.add_argument(
+        "--launch-region",
+        action="store_true",
+        help="also write launch_region: where a launcher with this range could reach every "
+        "strike (reach_all) or at least one (reach_any)",
     )
     export.add_argument(
         "--format",
@@ -77,7 +84,7 @@ def run_export(args: argparse.Namespace) -> int:
         inputs[args.strikes.name] = sha256_hex(args.strikes.read_bytes())
     else:
         strikes = reference_strikes()
-    layers = build_layers(strikes, params)
+    layers = build_layers(strikes, params, with_region=args.launch_region)
     formats = tuple(args.format or FORMATS)
     for path in write_exports(args.out, layers, provenance(params, inputs), formats):
         print(path)

@@ -43,6 +43,7 @@ GREEN: Final = (0, 158, 115)
 ORANGE: Final = (230, 159, 0)
 VERMILLION: Final = (213, 94, 0)
 PURPLE: Final = (204, 121, 167)
+YELLOW: Final = (240, 228, 66)
 GREY: Final = (110, 110, 110)
 BLACK: Final = (0, 0, 0)
 WHITE: Final = (255, 255, 255)
@@ -58,6 +59,13 @@ HYPOTHETICAL_TEXT_COLOUR: Final = (120, 40, 100)
 UNCERTAINTY_RGBA: Final = (*BLACK, 160)
 STRIKE_RIM: Final = (20, 20, 20)
 PRECISION_FILL: Final = (120, 120, 120, 40)
+REGION_LINE: Final = (140, 125, 0)
+REGION_STYLE: Final = {
+    # kind: (fill RGBA, outline RGBA); reach_any is drawn first, reach_all over it
+    "reach_any": ((*YELLOW, 40), (*REGION_LINE, 150)),
+    "reach_all": ((*YELLOW, 120), (*REGION_LINE, 255)),
+}
+REGION_WIDTH_PX: Final = 2.0
 PLACE_NAME_RGBA: Final = (80, 80, 80, 255)
 
 # The offline basemap (Natural Earth vectors)
@@ -515,6 +523,50 @@ def deployment_label_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
             stacks.append(stack)
         stack[1].append(f"HYPOTHETICAL\n{row.system.split(' (')[0]}")
     return [HYPOTHETICAL_LABEL.record(lon, lat, "\n".join(texts)) for (lon, lat), texts in stacks]
+
+
+# --- launch region --------------------------------------------------------------------------------
+
+
+def region_records(regions: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+    """Return the launch region's polygons (`layers.launch_region_frame`) for a static file.
+
+    Each record: `polygon` (deck.gl rings), `tt` (its summary, plain text), `f` and `l` (fill and
+    outline colours). reach_any comes first so that reach_all is drawn over it; empty regions have
+    no record (the page says in words that they are empty).
+    """
+    records: list[dict[str, Any]] = []
+    for kind in ("reach_any", "reach_all"):
+        for row in regions[regions["kind"] == kind].itertuples():
+            if row.geometry is None or row.geometry.is_empty:
+                continue
+            fill, line = REGION_STYLE[kind]
+            tooltip = (
+                f"FEASIBLE LAUNCH REGION ({'every' if kind == 'reach_all' else 'any'} strike)\n"
+                f"{row.summary}\n{row.strikes:,} strikes at {row.locations:,} positions; "
+                "a published range, not evidence of a launch position"
+            )
+            records.extend(
+                {"polygon": polygon, "tt": tooltip, "f": list(fill), "l": list(line)}
+                for polygon in _rings_of(row.geometry)
+            )
+    return records
+
+
+def region_layer(url: str) -> pdk.Layer:
+    """Return the launch region layer (`region_records`): yellow, stronger where all reach."""
+    return pdk.Layer(
+        "PolygonLayer",
+        id="launch-region",
+        data=url,
+        get_polygon="polygon",
+        get_fill_color="f",
+        get_line_color="l",
+        get_line_width=REGION_WIDTH_PX,
+        line_width_units=_string("pixels"),
+        stroked=True,
+        pickable=True,
+    )
 
 
 # --- launch points, areas, basemap ---------------------------------------------------------------

