@@ -296,7 +296,7 @@ def test_every_strike_is_a_point_in_typed_arrays(
     assert len(raw) == 10_000 * STRIKE_BYTES
     lon_lat = np.frombuffer(raw, dtype="<f4", count=20_000).reshape(-1, 2)
     assert np.all((lon_lat[:, 0] > 20) & (lon_lat[:, 0] < 50))  # synthetic: around Ukraine
-    colours = np.frombuffer(raw, dtype=np.uint8, offset=12 * 10_000).reshape(-1, 4)
+    colours = np.frombuffer(raw, dtype=np.uint8, offset=12 * 10_000, count=40_000).reshape(-1, 4)
     assert np.all(colours[:, 3] == 255)
     # the tooltips: files of `tooltipChunk` texts, in the strikes' order
     chunk = strikes["tooltipChunk"]

@@ -634,3 +634,40 @@ def test_the_launch_region_is_drawn_hovered_and_said_empty(server: str, browser:
     wait_for_quiet(page)
     expect(page.get_by_text("No point is within 0-100 km of all 5 strikes.")).to_be_visible()
     close_app(page)
+
+
+def patch_at(page: Any, x: float, y: float, half: int = 3) -> Any:
+    """The map's pixels around (x, y), CSS pixels of the map."""
+    image = pixels(page)
+    return image[int(y) - half : int(y) + half + 1, int(x) - half : int(x) + half + 1]
+
+
+def test_the_time_window_shows_a_month_of_strikes_and_plays(server: str, browser: Any) -> None:
+    """Picking a month hides the strikes of other months on the map; Play steps through them."""
+    strikes = reference_strikes()
+    december = strikes[strikes["date"] == "2023-12-30"].geometry.iloc[0]  # Zaporizhzhia
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    frame = map_frame(page)
+    said = frame.locator("#window")
+    expect(said).to_have_text("All dates: 5 strikes")
+    x, y = (settled_view(page, (december.x, december.y))[k] for k in ("x", "y"))
+    shown = patch_at(page, x, y)
+    frame.locator("#when").focus()
+    page.keyboard.press("ArrowRight")  # the second month: January 2024
+    expect(said).to_have_text("2024-01-01 to 2024-01-31: 2 of 5 strikes")
+    settled_view(page)
+    hidden = patch_at(page, x, y)
+    assert np.abs(hidden - shown).mean() > 20  # the December strike's dot is gone
+    frame.locator("#when").press("ArrowLeft")
+    expect(said).to_have_text("2023-12-01 to 2023-12-31: 1 of 5 strikes")
+    settled_view(page)
+    assert np.abs(patch_at(page, x, y) - shown).mean() < 5  # and back
+    frame.get_by_role("button", name="Play").click()
+    expect(frame.get_by_role("button", name="Pause")).to_be_visible()
+    expect(said).to_have_text(re.compile(r"^2024-01-01 to 2024-01-31"), timeout=10_000)
+    frame.get_by_role("combobox", name="Time step").select_option("week")
+    expect(said).to_contain_text(" of 5 strikes")
+    frame.get_by_role("button", name="All dates").click()
+    expect(said).to_have_text("All dates: 5 strikes")
+    expect(frame.get_by_role("button", name="Play")).to_be_visible()
+    close_app(page)

@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from mapviz.deck import (
@@ -79,19 +80,24 @@ def test_strike_tooltips_are_plain_text_with_sources() -> None:
     assert "Source: RBC-Ukraine; Al Arabiya" in kharkiv
 
 
-def test_strike_binary_is_positions_radii_and_colours() -> None:
+def test_strike_binary_is_positions_radii_colours_and_days() -> None:
     strikes = reference_strikes()
+    strikes.loc[2, "date"] = pd.NaT
     raw = strike_binary(strikes)
     n = len(strikes)
     assert len(raw) == n * STRIKE_BYTES
     lon_lat = np.frombuffer(raw, dtype="<f4", count=2 * n).reshape(n, 2)
     radius_m = np.frombuffer(raw, dtype="<f4", offset=8 * n, count=n)
-    rgba = np.frombuffer(raw, dtype=np.uint8, offset=12 * n).reshape(n, 4)
+    rgba = np.frombuffer(raw, dtype=np.uint8, offset=12 * n, count=4 * n).reshape(n, 4)
+    days = np.frombuffer(raw, dtype="<f4", offset=16 * n, count=n)
     np.testing.assert_allclose(lon_lat[:, 0], strikes.geometry.x, atol=1e-5)  # float32: ~1 m
     np.testing.assert_allclose(lon_lat[:, 1], strikes.geometry.y, atol=1e-5)
     np.testing.assert_allclose(radius_m, strikes["location_radius_km"].fillna(0) * 1000)
     expected = [(*ATTRIBUTION_COLOURS[a], 255) for a in strikes["attribution"]]
     assert [tuple(c) for c in rgba] == expected
+    dated = pd.to_datetime(days[[0, 1, 3, 4]], unit="D").strftime("%Y-%m-%d").tolist()
+    assert dated == ["2023-12-30", "2024-01-02", "2024-02-07", "2025-04-24"]
+    assert np.isnan(days[2])  # undated: never inside a time window
 
 
 def test_a_radius_that_is_not_finite_draws_no_precision_circle() -> None:
@@ -163,14 +169,19 @@ def test_the_map_view_pans_with_inertia_and_zooms_smoothly() -> None:
 def test_strike_layers_read_the_typed_arrays_and_are_pickable() -> None:
     layers = {layer["id"]: layer for layer in every_layer_deck()["layers"]}
     dots, circles = layers["strikes"], layers["strike-precision"]
-    assert dots["binaryAttributes"] == ["getPosition", "getFillColor"]
-    assert circles["binaryAttributes"] == ["getPosition", "getRadius", "getLineColor"]
+    assert dots["binaryAttributes"] == ["getPosition", "getFillColor", "getFilterValue"]
+    assert circles["binaryAttributes"] == [
+        "getPosition", "getRadius", "getLineColor", "getFilterValue"
+    ]  # fmt: skip
     assert dots["radiusUnits"] == "pixels"
     assert circles["radiusUnits"] == "meters"
     for layer in (dots, circles):
         assert layer["pickable"] is True
         assert layer["tooltipUrls"] == ["app/static/cache/tips-x.json"]
         assert layer["tooltipChunk"] == TOOLTIP_CHUNK_MIN
+        # the time window: deck.gl hides strikes outside it, all dates until one is picked
+        assert layer["extensions"] == [{"@@type": "DataFilterExtension", "filterSize": 1}]
+        assert layer["filterEnabled"] is False
 
 
 def test_dashed_lines_use_deck_gls_path_style_extension() -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 
 from mapviz.deck import strike_binary
 from mapviz.geodesy import GEOD, enclosed_pole, range_ring
@@ -62,15 +63,25 @@ def ring_cases() -> list[dict[str, Any]]:
 
 
 def strike_fixture() -> tuple[bytes, dict[str, Any]]:
-    """Return the shipped reports as `strike_binary` and, as JSON, what the file holds."""
-    strikes = reference_strikes()
+    """Return the shipped reports as `strike_binary` and, as JSON, what the file holds.
+
+    One more strike, a copy of the first without a date, shows how an undated strike is held.
+    """
+    shipped = reference_strikes()
+    undated = shipped.head(1).assign(id="undated", date=pd.NaT)
+    strikes = pd.concat([shipped, undated], ignore_index=True)
     raw = strike_binary(strikes)
     n = len(strikes)
     return raw, {
         "length": n,
         "positions": np.frombuffer(raw, dtype="<f4", count=2 * n).tolist(),
         "radii": np.frombuffer(raw, dtype="<f4", offset=8 * n, count=n).tolist(),
-        "colours": np.frombuffer(raw, dtype=np.uint8, offset=12 * n).tolist(),
+        "colours": np.frombuffer(raw, dtype=np.uint8, offset=12 * n, count=4 * n).tolist(),
+        "days": [
+            None if np.isnan(d) else d
+            for d in np.frombuffer(raw, dtype="<f4", offset=16 * n, count=n).tolist()
+        ],
+        "dates": [None if pd.isna(d) else d.strftime("%Y-%m-%d") for d in strikes["date"]],
     }
 
 

@@ -15,12 +15,17 @@
 // The range sliders are part of the component: a press redraws the rings at once, with no
 // round trip to the server; the new range then goes to the server (the component's value) for
 // the ring counts, the downloads and the link.
+// The time window plays the strikes week by week or month by month (timewindow.js): deck.gl's
+// DataFilterExtension hides the others on the GPU, and the count is made here, so playing
+// needs no rerun of the page.
 //
 // Text from data is only ever shown as text: the tooltip is set as `textContent`, labels are
 // drawn by deck.gl's text layer, and nothing here sets innerHTML.
 
 import {Deck, MapView} from '@deck.gl/core';
-import {CollisionFilterExtension, PathStyleExtension} from '@deck.gl/extensions';
+import {
+  CollisionFilterExtension, DataFilterExtension, PathStyleExtension,
+} from '@deck.gl/extensions';
 import {JSONConfiguration, JSONConverter} from '@deck.gl/json';
 import {
   GeoJsonLayer, PathLayer, PolygonLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer,
@@ -29,17 +34,19 @@ import {Streamlit} from 'streamlit-component-lib/dist/streamlit.js';
 import {DataFiles, binaryData, strikeArrays, strikeTooltip} from './layerdata.js';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
+import {countInWindow, dateSpan, filterRange, timeWindows, windowText} from './timewindow.js';
 
 // The layer and extension types mapviz.deck writes; the converter makes nothing else.
 const converter = new JSONConverter({
   configuration: new JSONConfiguration({
     classes: {
       GeoJsonLayer, PathLayer, PolygonLayer, ScatterplotLayer, TextLayer, MapView,
-      CollisionFilterExtension, PathStyleExtension,
+      CollisionFilterExtension, DataFilterExtension, PathStyleExtension,
     },
   }),
 });
 const RING_CACHE_SIZE = 256;
+const PLAY_STEP_MS = 900;
 
 let args = null;
 let specText = null;
@@ -56,6 +63,9 @@ let labelUrl = null;
 let strikeTips = null;  // {urls, chunk} of the strikes' tooltip files
 let hovered = null;  // what the pointer is over: {layerId, index}
 let tooltipElement = null;
+// the time window: the strikes' days (null until read), its windows, the one shown (-1: all
+// dates) and the timer while playing
+const time = {url: null, days: null, span: null, windows: [], index: -1, timer: null};
 const files = new DataFiles();
 const ringCache = new Map();
 const byId = (id) => document.getElementById(id);
@@ -182,6 +192,101 @@ function setUpSliders(slider) {
     input.addEventListener('change', onSet);
   }
   byId('min-help').textContent = slider.min_help;
+}
+
+// --- the time window ----------------------------------------------------------------------
+
+// The lower deck's layers, the strikes filtered to the time window shown (all dates: no filter).
+function showStaticLayers() {
+  const current = time.index >= 0 ? time.windows[time.index] : null;
+  const timed = (layer) => (layer.props.binaryAttributes
+    ? layer.clone({filterEnabled: Boolean(current), filterRange: current ? filterRange(current)
+      : [0, 0]})
+    : layer);
+  under.setProps({layers: staticLayers.map(timed)});
+}
+
+function showTime() {
+  const current = time.index >= 0 ? time.windows[time.index] : null;
+  const total = time.days ? time.days.length : 0;
+  const inWindow = current ? countInWindow(time.days, current) : total;
+  byId('window').textContent = windowText(current, inWindow, total, time.span?.undated || 0);
+  byId('when').max = Math.max(0, time.windows.length - 1);
+  byId('when').value = Math.max(0, time.index);
+  byId('play').textContent = time.timer ? 'Pause' : 'Play';
+  const hidden = !time.windows.length;
+  if (byId('time').hidden !== hidden) {
+    byId('time').hidden = hidden;
+    Streamlit.setFrameHeight();  // the row of the time window comes or goes
+  }
+  window.mapviz.time = {index: time.index, windows: time.windows.length, inWindow, total};
+}
+
+function showWindow(index) {
+  time.index = index;
+  showTime();
+  if (deck) showStaticLayers();
+}
+
+function stopPlaying() {
+  clearInterval(time.timer);
+  time.timer = null;
+}
+
+function makeWindows() {
+  const step = byId('step').value;
+  time.windows = time.span ? timeWindows(time.span.first, time.span.last, step) : [];
+}
+
+// The strikes' days, from the file their layers read (fetched once for both).
+function readDays(url) {
+  if (url === time.url) return;
+  stopPlaying();
+  Object.assign(time, {url, days: null, span: null, windows: [], index: -1});
+  showTime();
+  if (!url) return;
+  files.get(url, true).then((buffer) => {
+    if (time.url !== url) return;
+    time.days = strikeArrays(buffer).days;
+    time.span = dateSpan(time.days);
+    makeWindows();
+    showTime();
+  }, (error) => console.warn(`mapviz: the strikes' dates from ${url}: ${error}`));
+}
+
+function setUpTime() {
+  byId('play').addEventListener('click', () => {
+    if (time.timer) {
+      stopPlaying();
+      showTime();
+      return;
+    }
+    if (time.index < 0 || time.index >= time.windows.length - 1) showWindow(0);
+    time.timer = setInterval(() => {
+      if (time.index >= time.windows.length - 1) {
+        stopPlaying();
+        showTime();
+      } else {
+        showWindow(time.index + 1);
+      }
+    }, PLAY_STEP_MS);
+    showTime();
+  });
+  byId('when').addEventListener('input', () => {
+    stopPlaying();
+    showWindow(Number(byId('when').value));
+  });
+  byId('step').addEventListener('change', () => {
+    const shown = time.index >= 0 ? time.windows[time.index].start : null;
+    makeWindows();
+    const index = shown === null ? -1
+      : Math.max(0, time.windows.findLastIndex((w) => w.start <= shown));
+    showWindow(index);
+  });
+  byId('all-dates').addEventListener('click', () => {
+    stopPlaying();
+    showWindow(-1);
+  });
 }
 
 // --- the map ----------------------------------------------------------------------------
@@ -360,6 +465,7 @@ function render(next) {
     const converted = converter.convert(spec);
     if (!deck && !window.mapviz.noWebGL) {
       setUpSliders(args.slider);
+      setUpTime();
       createMap(converted);
     }
     const layers = converted.layers.map((layer) => layer.clone({fetch: fetchLayerData}));
@@ -369,6 +475,7 @@ function render(next) {
     const strikes = spec.layers.find((layer) => layer.tooltipUrls);
     strikeTips = strikes ? {urls: strikes.tooltipUrls, chunk: strikes.tooltipChunk} : null;
     window.mapviz.strikeTips = strikeTips;
+    if (deck) readDays(strikes ? strikes.data : null);
     const named = new Set(spec.layers.flatMap((l) => [l.data, ...(l.tooltipUrls || [])]));
     files.keep(named);
     if (args.view_key !== viewKey && deck) {
@@ -392,7 +499,7 @@ function render(next) {
     ringsKey = key;
     redraw = true;
   }
-  if (specChanged) under.setProps({layers: staticLayers});
+  if (specChanged) showStaticLayers();
   if (redraw) drawRings();
   else if (specChanged) showRingLayers();
 }
@@ -405,6 +512,7 @@ window.mapviz = {
   under: null,
   rings: null,
   strikeTips: null,
+  time: null,  // the time window: {index (-1: all dates), windows, inWindow, total}
   noWebGL: false,
   busy: () => files.pending() > 0 || [under, deck].some((d) => d && (!d.isInitialized ||
     (d.layerManager && !d.layerManager.getLayers().every((l) => l.isLoaded)))),

@@ -2,22 +2,25 @@
 //
 // A layer's `data` in the spec is the URL of a static file: JSON records, or for the strikes raw
 // typed arrays (`mapviz.deck.strike_binary`): for n strikes, n lon/lat pairs (float32), then n
-// radii in metres (float32), then n RGBA colours (uint8), little-endian. `binaryAttributes` of
+// radii in metres (float32), then n RGBA colours (uint8), then n dates as days since 1970-01-01
+// (float32, NaN where undated), little-endian. `binaryAttributes` of
 // the layer name the accessors that read those arrays; the rest are the layer's constants.
 // No text from data passes through deck.gl's JSON converter: it is only ever in these files.
 
-const BYTES_PER_STRIKE = 16;
+const BYTES_PER_STRIKE = 20;
 const FROM_FILE = {
   getPosition: (arrays) => ({value: arrays.positions, size: 2}),
   getRadius: (arrays) => ({value: arrays.radii, size: 1}),
   getFillColor: (arrays) => ({value: arrays.colours, size: 4, normalized: true}),
   getLineColor: (arrays) => ({value: arrays.colours, size: 4, normalized: true}),
+  getFilterValue: (arrays) => ({value: arrays.days, size: 1}),
 };
 
 // The strikes' arrays in a file of `strike_binary`'s layout.
 export function strikeArrays(buffer) {
   if (buffer.byteLength % BYTES_PER_STRIKE) {
-    throw new Error(`a strikes file of ${buffer.byteLength} bytes: not 16 bytes a strike`);
+    throw new Error(
+      `a strikes file of ${buffer.byteLength} bytes: not ${BYTES_PER_STRIKE} bytes a strike`);
   }
   const n = buffer.byteLength / BYTES_PER_STRIKE;
   return {
@@ -25,6 +28,7 @@ export function strikeArrays(buffer) {
     positions: new Float32Array(buffer, 0, 2 * n),
     radii: new Float32Array(buffer, 8 * n, n),
     colours: new Uint8Array(buffer, 12 * n, 4 * n),
+    days: new Float32Array(buffer, 16 * n, n),
   };
 }
 

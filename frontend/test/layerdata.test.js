@@ -10,16 +10,17 @@ const file = fixture('strikes.bin');
 const BUFFER = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
 const HELD = JSON.parse(fixture('strikes.json'));
 
-test('the strikes file holds positions, radii and colours', () => {
+test('the strikes file holds positions, radii, colours and days', () => {
   const arrays = strikeArrays(BUFFER);
   assert.equal(arrays.length, HELD.length);
   assert.deepEqual([...arrays.positions], HELD.positions);
   assert.deepEqual([...arrays.radii], HELD.radii);
   assert.deepEqual([...arrays.colours], HELD.colours);
+  assert.deepEqual([...arrays.days].map((d) => (Number.isNaN(d) ? null : d)), HELD.days);
 });
 
-test('a file that is not 16 bytes a strike is refused', () => {
-  assert.throws(() => strikeArrays(new ArrayBuffer(17)), /not 16 bytes a strike/);
+test('a file that is not 20 bytes a strike is refused', () => {
+  assert.throws(() => strikeArrays(new ArrayBuffer(17)), /not 20 bytes a strike/);
 });
 
 test('a layer gets the attributes it names, colours as normalised bytes', () => {

@@ -138,7 +138,16 @@ _ZERO_WIDTH_SPACE: Final = "\u200b"
 
 LAYER_CACHE_URL: Final = "app/static/cache/{name}"
 
-STRIKE_BYTES: Final = 16
+STRIKE_BYTES: Final = 20
+EPOCH: Final = pd.Timestamp("1970-01-01")
+"""Day 0 of the strikes' dates in `strike_binary`."""
+_TIME_FILTER: Final = {
+    # the map's time window: deck.gl hides strikes whose day is outside `filterRange`; off
+    # until the person plays or picks a window (frontend/src/timewindow.js)
+    "extensions": [{"@@type": "DataFilterExtension", "filterSize": 1}],
+    "filter_enabled": False,
+    "filter_range": [0, 0],
+}
 """Bytes per strike in `strike_binary`: lon, lat and radius as float32, RGBA as uint8."""
 TOOLTIP_CHUNK_MIN: Final = 4096
 TOOLTIP_FILES_MAX: Final = 64
@@ -222,8 +231,10 @@ def strike_binary(strikes: gpd.GeoDataFrame) -> bytes:
 
     For n strikes, little-endian: n (lon, lat) pairs as float32 (about 1 m at these
     coordinates), then n location-precision radii in metres as float32 (0 where unknown or not
-    finite), then n attribution colours as RGBA uint8; `STRIKE_BYTES` per strike. The map reads
-    it once per data set and filter (frontend/src/layerdata.js).
+    finite), then n attribution colours as RGBA uint8, then n dates as float32 days since
+    1970-01-01 (NaN where undated; whole days are exact in float32); `STRIKE_BYTES` per strike.
+    The map reads it once per data set and filter (frontend/src/layerdata.js); the dates drive
+    its time window (deck.gl's DataFilterExtension).
     """
     n = len(strikes)
     lon_lat = np.empty((n, 2), dtype="<f4")
@@ -236,7 +247,14 @@ def strike_binary(strikes: gpd.GeoDataFrame) -> bytes:
     colours = np.array(
         [palette.get(status, (*GREY, 255)) for status in strikes["attribution"]], dtype=np.uint8
     ).reshape(n, 4)
-    return lon_lat.tobytes() + radius_m.astype("<f4").tobytes() + colours.tobytes()
+    dates = pd.to_datetime(strikes["date"]).dt.tz_localize(None) if n else strikes["date"]
+    days = ((dates - EPOCH) / pd.Timedelta(days=1)).to_numpy(dtype=np.float64, na_value=np.nan)
+    return (
+        lon_lat.tobytes()
+        + radius_m.astype("<f4").tobytes()
+        + colours.tobytes()
+        + np.floor(days).astype("<f4").tobytes()
+    )
 
 
 def strike_tooltips(strikes: gpd.GeoDataFrame) -> list[str]:
@@ -310,19 +328,21 @@ def strike_layers(url: str, tooltip_urls: Sequence[str], count: int) -> list[pdk
             id="strike-precision",
             data=url,
             binary_attributes=[_string("getPosition"), _string("getRadius"),
-                               _string("getLineColor")],
+                               _string("getLineColor"), _string("getFilterValue")],
             get_fill_color=list(PRECISION_FILL),
             radius_units=_string("meters"),
             stroked=True,
             line_width_min_pixels=1,
             pickable=True,
             **tooltips,
+            **_TIME_FILTER,
         ),
         pdk.Layer(
             "ScatterplotLayer",
             id="strikes",
             data=url,
-            binary_attributes=[_string("getPosition"), _string("getFillColor")],
+            binary_attributes=[_string("getPosition"), _string("getFillColor"),
+                               _string("getFilterValue")],
             get_line_color=list(STRIKE_RIM),
             get_radius=STRIKE_DOT_PX,
             radius_units=_string("pixels"),
@@ -330,6 +350,7 @@ def strike_layers(url: str, tooltip_urls: Sequence[str], count: int) -> list[pdk
             line_width_min_pixels=1,
             pickable=True,
             **tooltips,
+            **_TIME_FILTER,
         ),
     ]  # fmt: skip
 
