@@ -247,14 +247,12 @@ def strike_binary(strikes: gpd.GeoDataFrame) -> bytes:
     colours = np.array(
         [palette.get(status, (*GREY, 255)) for status in strikes["attribution"]], dtype=np.uint8
     ).reshape(n, 4)
-    dates = pd.to_datetime(strikes["date"]).dt.tz_localize(None) if n else strikes["date"]
-    days = ((dates - EPOCH) / pd.Timedelta(days=1)).to_numpy(dtype=np.float64, na_value=np.nan)
-    return (
-        lon_lat.tobytes()
-        + radius_m.astype("<f4").tobytes()
-        + colours.tobytes()
-        + np.floor(days).astype("<f4").tobytes()
-    )
+    dates = pd.to_datetime(strikes["date"])
+    if isinstance(dates.dtype, pd.DatetimeTZDtype):
+        dates = dates.dt.tz_localize(None)  # the day as written, in the report's own time zone
+    days = np.floor(np.asarray((dates - EPOCH) / pd.Timedelta(days=1), dtype=np.float64))
+    parts = (lon_lat, radius_m.astype("<f4"), colours, days.astype("<f4"))
+    return b"".join(part.tobytes() for part in parts)
 
 
 def strike_tooltips(strikes: gpd.GeoDataFrame) -> list[str]:
