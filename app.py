@@ -38,7 +38,9 @@ from mapviz.deck import (
     LAYER_CACHE_URL,
     MAX_RING_COLOUR,
     MIN_RING_COLOUR,
+    REGION_LINE,
     VIEW_PRESETS,
+    YELLOW,
     basemap_layers,
     basemap_payload,
     deck,
@@ -506,8 +508,11 @@ def slider_range() -> Range:
     return range_
 
 
-def legend(*, envelopes: bool) -> None:
-    """Render the legend (a fixed template: no text from data); `envelopes` if they are shown."""
+def legend(*, envelopes: bool, region: bool) -> None:
+    """Render the legend (a fixed template: no text from data).
+
+    The reach `envelopes` and the launch `region` are in it when they are shown.
+    """
 
     def swatch(rgb: tuple[int, ...], text: str, style: str = "solid") -> str:
         colour = f"rgb({rgb[0]},{rgb[1]},{rgb[2]})"
@@ -536,6 +541,14 @@ def legend(*, envelopes: bool) -> None:
             + " (outer: max range from some point of the launch area; inner: from every point)"
             " &nbsp; "
             if envelopes
+            else ""
+        )
+        + (
+            '<span style="display:inline-block;width:22px;height:12px;margin:0 6px -1px 0;'
+            f"background:rgba({YELLOW[0]},{YELLOW[1]},{YELLOW[2]},0.55);"
+            f'border:2px solid rgb{REGION_LINE}"></span>feasible launch region: within the '
+            "range of every strike (pale: of at least one; hover it for its area) &nbsp; "
+            if region
             else ""
         )
         + "&#9679; candidate launch point (dashed circle: uncertainty radius) &nbsp; "
@@ -1064,7 +1077,7 @@ def main() -> None:
             current: dict[str, Params] = st.session_state.setdefault("current", {})
             preset_chooser()
             map_fragment(selection, sites, show=show, view_key=view_key, current=current)
-            legend(envelopes=show["rings"] and show["envelopes"])
+            legend(envelopes=show["rings"] and show["envelopes"], region=show["region"])
             downloads(selection, inputs, current, with_region=show["region"])
     if tab_table.open:
         with tab_table:

@@ -400,6 +400,7 @@ def test_launch_region_layer_follows_the_sliders(app: AppTest) -> None:
     assert records[0]["tt"].startswith("FEASIBLE LAUNCH REGION (any strike)")
     assert "Within 380-800 km of all 5 strikes" in records[-1]["tt"]
     assert "Within 380-800 km of all 5 strikes" in " ".join(s.value for s in app.success)
+    assert "feasible launch region" in legend_text(app)
     table = app.table[-1].value
     assert list(table["Launch point"]) == list(SITES)
     assert table["Strikes"].tolist() == [5, 5, 5]

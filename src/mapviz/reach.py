@@ -45,7 +45,7 @@ REGION_KINDS: Final[tuple[RegionKind, ...]] = ("reach_all", "reach_any")
 
 MAX_REGION_LOCATIONS: Final = 2_000
 """Most distinct strike locations a launch region is computed for (docs/BENCHMARKS.md: 1,000
-locations take about a second and a half); more are refused with a message saying so."""
+locations took 0.6 s, so this many about 1.3 s); more are refused with a message saying so."""
 
 _LOCATION_DECIMALS: Final = 6
 """Strikes at the same position to this many decimal degrees (about 0.1 m) share one band."""
