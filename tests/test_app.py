@@ -13,6 +13,7 @@ from map_reading import map_args, press, spec
 from streamlit.testing.v1 import AppTest
 
 from mapviz.deck import STRIKE_BYTES
+from mapviz.reference import reference_strikes
 
 ROOT = Path(__file__).parents[1]
 APP = str(ROOT / "app.py")
@@ -433,6 +434,16 @@ def test_launch_region_for_the_strikes_picked_in_the_table(app: AppTest) -> None
     assert "of all 2 strikes" in region_polygons(app)[-1]["tt"]
     buttons = [b.proto.label for b in app.get("download_button")]
     assert "launch_region.geojson" in buttons
+
+
+def test_strikes_picked_earlier_are_ticked_in_the_table(app: AppTest) -> None:
+    app.session_state["picked_strikes"] = (1, 3)
+    app.query_params["tab"] = "Strike table"
+    run(app)
+    assert "2 picked: the launch region is for them" in " ".join(c.value for c in app.caption)
+    table = next(d for d in app.dataframe if "nearest_km" in d.value.columns)
+    ticked = json.loads(table.proto.selection_default)["selection"]["rows"]  # positions, listed
+    assert sorted(table.value["id"].iloc[ticked]) == sorted(reference_strikes().loc[[1, 3], "id"])
 
 
 def test_launch_region_refused_over_the_limit_keeps_the_page(
