@@ -212,8 +212,12 @@ def sorted_distance_matrix(
 
 def strike_source(
     upload: Any, mapping: tuple[tuple[str, str], ...]
-) -> tuple[str, gpd.GeoDataFrame, dict[str, str], list[Problem]]:
-    """Return (cache key, strikes, input hashes, problems) for the active data source."""
+) -> tuple[str, gpd.GeoDataFrame, dict[str, str], list[Problem], str | None]:
+    """Return (cache key, strikes, input hashes, problems, refusal) for the active data source.
+
+    `refusal` says why an uploaded file was not used at all (the shipped reports are then
+    returned), with its row-level `problems` when it had rows but none could be used.
+    """
     inputs = shipped_inputs()
     synthetic_count = os.environ.get(SYNTHETIC_ENV, "").strip()
     if upload is not None:
@@ -224,14 +228,17 @@ def strike_source(
         except MapvizError as exc:
             st.sidebar.error("Your file could not be read; the shipped reports are shown.")
             st.sidebar.code(str(exc), language=None)
+            refused = list(getattr(exc, "problems", ()))
+            if any(p.row is not None for p in refused):  # rows, none of them usable
+                return "reference", reference_strikes(), inputs, refused, str(exc).split("\n")[0]
         else:
             inputs[upload.name] = digest
             key = f"upload-{digest}-{sha256_hex(repr(mapping).encode())[:16]}"
-            return key, result.strikes, inputs, result.problems
+            return key, result.strikes, inputs, result.problems, None
     if synthetic_count:
         count = max(0, min(int(synthetic_count), MAX_SYNTHETIC)) if synthetic_count.isdigit() else 0
-        return f"synthetic-{count}", load_synthetic(count), {}, []
-    return "reference", reference_strikes(), inputs, []
+        return f"synthetic-{count}", load_synthetic(count), {}, [], None
+    return "reference", reference_strikes(), inputs, [], None
 
 
 # --- the link: parameters from the URL are checked, never trusted ------------------------------
@@ -1005,10 +1012,18 @@ def cities_within(sites: tuple[LaunchSite, ...], min_km: float, max_km: float) -
     return cities_in_range(sites, cities(0), min_km, max_km)
 
 
-def problems_table(problems: list[Problem]) -> None:
-    """Render every problem found in an uploaded file, as text, by row and field."""
+def problems_table(problems: list[Problem], refusal: str | None = None) -> None:
+    """Render every problem found in an uploaded file, as text, by row and field.
+
+    `refusal` says why no row of the file could be used (the shipped reports are shown).
+    """
     errors = sum(p.severity == "error" for p in problems)
-    if errors:
+    if refusal:
+        st.error(
+            f"{refusal}: your file was not used, and the shipped reports are shown. Each row's "
+            "problem is listed below."
+        )
+    elif errors:
         st.error(
             f"{errors} rows of your file were not used; each is listed below with the "
             "reason. The other rows are on the map."
@@ -1057,7 +1072,7 @@ def main() -> None:
         st.warning("Parts of this link could not be used:")
         st.text("\n".join(notes))  # plain text: the link is not trusted
     upload, mapping = sidebar_upload()
-    source_key, strikes, inputs, problems = strike_source(upload, mapping)
+    source_key, strikes, inputs, problems, refusal = strike_source(upload, mapping)
     if source_key.startswith("synthetic"):
         st.warning(
             f"SYNTHETIC data: {len(strikes):,} generated strikes ({SYNTHETIC_ENV}), not reports."
@@ -1077,7 +1092,7 @@ def main() -> None:
     # below does not move (and load afresh) when an upload's problems appear.
     with st.container():
         if problems:
-            problems_table(problems)
+            problems_table(problems, refusal)
     st.caption(f"{len(selection.shown()):,} strike reports match the filters.")
     # Only the open tab runs and is drawn: the map page stays light (first paint, slider) and
     # the table and chart are built when asked for. The open tab is part of the link.

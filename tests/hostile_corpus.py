@@ -82,10 +82,95 @@ def write_generated(folder: Path) -> list[Case]:
         json.dumps({"type": "FeatureCollection", "features": [feature]})
     )
     return [
+        *write_reported_cases(folder),
         Case("wide.csv", "", 2),
         Case("long_line.csv", "", 1),
         Case("hostile_text.csv", "", 2),
         Case("hostile_keys.geojson", "", 1),
+    ]
+
+
+def write_reported_cases(folder: Path) -> list[Case]:
+    """Write the inputs a hostile-input probe found mishandled (the reliability issue), and more.
+
+    Each case is a message the person must see and the rows kept (None: the file is refused).
+    """
+    header = "id,date,place,lat,lon\n"
+    files: dict[str, str | bytes] = {
+        # every latitude infinite: no row can be used, and the field named is lat
+        "all_inf.csv": header + "a,2024-01-02,K,inf,36.2\nb,2024-01-02,K,inf,36.3\n",
+        # "9999-12-31" is a common "unknown": kept without a date, with a note
+        "far_future.csv": header + "a,9999-12-31,K,50,36.2\nb,2024-01-02,K,50.1,36.3\n",
+        # a header row of names that collide once trimmed and case-folded
+        "colliding_headers.csv": "id,date,Place, place ,lat,lon\na,2024-01-02,x,y,50,36.2\n",
+        # ACLED-like columns without a longitude
+        "acled_no_longitude.csv": (
+            "event_id_cnty,event_date,geo_precision,latitude,time_precision\nU1,2024-01-02,1,50,1\n"
+        ),
+        # JSON nested deeper than any GeoJSON needs
+        "deep.geojson": (
+            '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"x":'
+            + "[" * 5000
+            + "]" * 5000
+            + '},"geometry":{"type":"Point","coordinates":[36,50]}}]}'
+        ),
+        # NaN and Infinity coordinates: each listed, not dropped silently
+        "non_finite_points.geojson": json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"id": i},
+                        "geometry": {"type": "Point", "coordinates": c},
+                    }
+                    for i, c in (
+                        ("a", [float("nan"), 50]),
+                        ("b", [36, float("inf")]),
+                        ("c", [36, 50]),
+                    )
+                ],
+            }
+        ),
+        # UTF-16 with its byte-order mark is text, not binary
+        "utf16.csv": (header + "a,2024-01-02,Kharkiv,50,36.2\n").encode("utf-16"),
+        # an opening quote never closed swallows the rest of the file: say where it opened
+        "unterminated_quote.csv": header
+        + 'a,2024-01-02,"Kharkiv,50,36.2\nb,2024-01-03,Kyiv,50.4,30.5\n',
+        # UTF-8 and Windows-1251 lines in one file: each line decoded as what it is
+        "mixed_encodings.csv": (header + "a,2024-01-02,Харків,50,36.2\n").encode()
+        + "b,2024-01-03,Київ,50.4,30.5\n".encode("cp1251"),
+        # a NUL character in text would cut it in GeoPackage and KML
+        "nul_in_text.geojson": json.dumps(
+            {
+                "type": "FeatureCollection",
+                "features": [
+                    {
+                        "type": "Feature",
+                        "properties": {"id": "n1", "place": "Khar\u0000kiv"},
+                        "geometry": {"type": "Point", "coordinates": [36.2, 50]},
+                    }
+                ],
+            }
+        ),
+    }
+    for name, content in files.items():
+        target = folder / name
+        if isinstance(content, bytes):
+            target.write_bytes(content)
+        else:
+            target.write_text(content, encoding="utf-8")
+    return [
+        Case("all_inf.csv", "none of its 2 data rows can be used", None),
+        Case("far_future.csv", "9999-12-31 is outside the dates mapviz can hold", 2),
+        Case("colliding_headers.csv", "columns 'Place' and ' place ' both name 'place'", 1),
+        Case("acled_no_longitude.csv", "no longitude column", None),
+        Case("deep.geojson", "nested deeper than", None),
+        Case("non_finite_points.geojson", "coordinates must be finite, got lon=nan", 1),
+        Case("utf16.csv", "", 1),
+        Case("unterminated_quote.csv", "a quote opened on line 2 is never closed", None),
+        Case("mixed_encodings.csv", "not UTF-8 on line 3; read as cp1251", 2),
+        Case("nul_in_text.geojson", "NUL character", 1),
     ]
 
 

@@ -182,3 +182,17 @@ def test_launch_region_from_one_strike_and_over_the_limit(
     code = main(["export", "--out", str(tmp_path / "o2"), "--strikes", str(far), "--launch-region"])
     assert code == 2
     assert "at most 2,000 distinct strike positions" in capsys.readouterr().err
+
+
+def test_a_file_with_no_usable_row_exits_2_and_says_why(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    strikes = tmp_path / "all_bad.csv"
+    strikes.write_text("id,date,lat,lon\na,2024-01-02,inf,36.2\nb,2024-01-02,91,36.3\n")
+    code = main(["export", "--out", str(tmp_path / "out"), "--strikes", str(strikes)])
+    assert code == 2
+    err = capsys.readouterr().err.splitlines()
+    assert err[0] == "error: all_bad.csv: none of its 2 data rows can be used"
+    assert "- row 1, lat: coordinates must be finite" in err[1]
+    assert err[2].startswith("- row 2, lat:")
+    assert not (tmp_path / "out").exists()  # nothing written that looks like a result

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import io
+import json
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
+import pyogrio
 import pytest
 from hostile_corpus import (
     DATA,
@@ -20,13 +22,15 @@ from hostile_corpus import (
     write_generated,
 )
 from map_reading import map_args, press, spec
+from shapely.geometry import Point, shape
 from streamlit.testing.v1 import AppTest
 
 from mapviz.analysis import Params
 from mapviz.deck import MAX_DISPLAY_CHARS, strike_tooltips
-from mapviz.errors import MapvizError
-from mapviz.export import build_layers, csv_bytes, kml_bytes
+from mapviz.errors import DataValidationError, MapvizError
+from mapviz.export import build_layers, csv_bytes, geojson_bytes, kml_bytes
 from mapviz.loaders import read_strikes
+from mapviz.reference import parse_site, reference_strikes
 
 APP = str(Path(__file__).parents[1] / "app.py")
 
@@ -129,6 +133,12 @@ def strings(value: Any) -> list[str]:
         "long_line.csv",
         "hostile_keys.geojson",
         "mixed_geometries.geojson",
+        "all_inf.csv",
+        "deep.geojson",
+        "unterminated_quote.csv",
+        "colliding_headers.csv",
+        "far_future.csv",
+        "nul_in_text.geojson",
     ],
 )
 def test_the_app_stays_usable_after_each_file(
@@ -208,3 +218,101 @@ def test_malformed_launch_points_in_a_link_are_reported() -> None:
     at.run()
     assert any("Line 1 of your launch points was not used" in w.value for w in at.sidebar.warning)
     assert not at.exception
+
+
+# --- the cases of the reliability issue -------------------------------------------------------
+
+
+def test_a_bad_coordinate_names_its_own_field(generated: tuple[Path, list[Case]]) -> None:
+    folder, _ = generated
+    with pytest.raises(DataValidationError) as info:
+        read_strikes(folder / "all_inf.csv")
+    assert [(p.row, p.field) for p in info.value.problems] == [(1, "lat"), (2, "lat")]
+    assert "lat=inf" in info.value.problems[0].message
+
+
+def test_dates_out_of_range_and_with_time_zones_are_kept_as_written(
+    generated: tuple[Path, list[Case]], tmp_path: Path
+) -> None:
+    folder, _ = generated
+    result = read_strikes(folder / "far_future.csv")
+    assert result.strikes["date"].isna().tolist() == [True, False]
+    assert [(p.row, p.field, p.severity) for p in result.problems] == [(1, "date", "warning")]
+    zoned = tmp_path / "zones.csv"
+    zoned.write_text(
+        "id,date,lat,lon\n"
+        "a,2024-01-02T23:30:00+14:00,50,36.2\n"
+        "b,2024-01-02T01:00:00-10:00,50,36.2\n"
+        "c,2024-01-02 23:59,50,36.2\n"
+    )
+    dates = read_strikes(zoned).strikes["date"].dt.strftime("%Y-%m-%d").tolist()
+    assert dates == ["2024-01-02", "2024-01-02", "2024-01-02"]  # the day in the report's zone
+
+
+def test_text_is_decoded_line_by_line_and_nul_replaced(generated: tuple[Path, list[Case]]) -> None:
+    folder, _ = generated
+    assert read_strikes(folder / "mixed_encodings.csv").strikes["place"].tolist() == [
+        "Харків",
+        "Київ",
+    ]
+    assert read_strikes(folder / "utf16.csv").strikes["place"].tolist() == ["Kharkiv"]
+    place = read_strikes(folder / "nul_in_text.geojson").strikes["place"].iloc[0]
+    assert place == "Khar\ufffdkiv"
+
+
+def test_colliding_headers_use_the_first_and_say_so(generated: tuple[Path, list[Case]]) -> None:
+    folder, _ = generated
+    result = read_strikes(folder / "colliding_headers.csv")
+    assert result.strikes["place"].tolist() == ["x"]
+
+
+def test_kml_takes_cdata_ends_and_control_characters(tmp_path: Path) -> None:
+    strikes = read_strikes(DATA / "bad_rows.csv").strikes.head(1).copy()
+    strikes["id"] = "id]]>x\x01"
+    strikes["place"] = "a]]><b>x</b>\x07"
+    site = parse_site("name=Site ]]> \x01,lat=50.6,lon=36.6")
+    data = kml_bytes(build_layers(strikes, Params(sites=(site,))))
+    path = tmp_path / "out.kml"
+    path.write_bytes(data)
+    read = pyogrio.read_dataframe(path, layer="strikes")
+    assert read["Name"].iloc[0] == "id]] >x\ufffd"  # GDAL would break the file at "]]>"
+    assert "a]]&gt;&lt;b&gt;" in read["description"].iloc[0]
+    sites = pyogrio.read_dataframe(path, layer="launch_sites")
+    assert sites["Name"].iloc[0] == "Site ]] > \ufffd"
+
+
+def test_sites_with_non_latin_names_get_their_own_distance_columns() -> None:
+    first = parse_site("name=Пункт Один,lat=50.6,lon=36.6")
+    second = parse_site("name=Пункт Два,lat=51.7,lon=36.2")
+    assert first.id != second.id
+    measured = build_layers(
+        read_strikes(DATA / "bad_rows.csv").strikes, Params(sites=(first, second))
+    )
+    columns = [c for c in measured["strikes"].columns if c.startswith("km_to_")]
+    assert len(columns) == 2
+    assert len(set(columns)) == 2
+
+
+def test_a_ring_around_a_pole_near_the_antimeridian_exports_as_polygons() -> None:
+    site = parse_site("name=Polar,lat=84,lon=179.9")
+    rings = build_layers(reference_strikes(), Params(min_km=380, max_km=1500, sites=(site,)))
+    document = json.loads(geojson_bytes(rings["rings"], layer="rings", metadata={}))
+    for feature in document["features"]:
+        geometry = shape(feature["geometry"])
+        assert geometry.geom_type in {"Polygon", "MultiPolygon"}, feature["properties"]
+        assert geometry.is_valid
+        if feature["properties"]["kind"] == "max_ring":
+            assert geometry.contains(Point(0.0, 89.999))
+
+
+def test_upload_with_no_usable_row_is_said_above_the_map(
+    generated: tuple[Path, list[Case]],
+) -> None:
+    folder, _ = generated
+    at = run_upload(folder / "all_inf.csv")
+    assert not at.exception, [e.value for e in at.exception]
+    said = " ".join(e.value for e in at.error)
+    assert "none of its 2 data rows can be used" in said
+    assert "5 strike reports match" in " ".join(c.value for c in at.caption)  # shipped ones stay
+    problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
+    assert problems["field"].tolist() == ["lat", "lat"]

@@ -82,8 +82,23 @@ def filter_strikes(strikes: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFr
 
 
 def site_column(site: LaunchSite) -> str:
-    """Name of the column holding distances (km) to `site`."""
+    """Name of the column holding distances (km) to `site` (see `site_columns` for a set)."""
     return "km_to_" + re.sub(r"[^0-9a-zA-Z]+", "_", site.id).strip("_").lower()
+
+
+def site_columns(sites: tuple[LaunchSite, ...]) -> list[str]:
+    """Return the distance columns of `sites` in order: `site_column`, _2, _3... if repeated.
+
+    Two sites can reduce to one name (ids that differ only in punctuation or case, or one site
+    chosen twice); each keeps its own column.
+    """
+    seen: dict[str, int] = {}
+    columns = []
+    for site in sites:
+        column = site_column(site)
+        seen[column] = seen.get(column, 0) + 1
+        columns.append(column if seen[column] == 1 else f"{column}_{seen[column]}")
+    return columns
 
 
 def site_distances_km(strikes: gpd.GeoDataFrame, sites: tuple[LaunchSite, ...]) -> FloatArray:
@@ -115,8 +130,8 @@ def with_distances(
         out["nearest_km"] = np.full(n, np.nan)
         return out
     matrix = site_distances_km(out, sites) if matrix_km is None else matrix_km
-    for j, site in enumerate(sites):
-        out[site_column(site)] = matrix[:, j]
+    for j, column in enumerate(site_columns(sites)):
+        out[column] = matrix[:, j]
     names = np.array([s.name for s in sites], dtype=object)
     if n:
         nearest = nearest_site(matrix)

@@ -13,6 +13,7 @@ import hashlib
 import html
 import io
 import json
+import re
 import tempfile
 import warnings
 import zipfile
@@ -316,7 +317,8 @@ def kml_bytes(layers: Mapping[str, gpd.GeoDataFrame]) -> bytes:
     """Return a KML document (one folder per layer) for Google Earth.
 
     Descriptions are HTML-escaped before GDAL XML-escapes them, so Google Earth, which renders
-    descriptions as HTML, shows text from data as text.
+    descriptions as HTML, shows text from data as text. Characters XML cannot hold become U+FFFD
+    (`xml_text`); names are `kml_name`s.
     """
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "mapviz.kml"
@@ -325,9 +327,9 @@ def kml_bytes(layers: Mapping[str, gpd.GeoDataFrame]) -> bytes:
             fields = [f for f in KML_DESCRIPTIONS[name] if f in export]
             kml = gpd.GeoDataFrame(
                 {
-                    "Name": export[KML_NAME_FIELDS[name]].astype(str),
+                    "Name": export[KML_NAME_FIELDS[name]].astype(str).map(kml_name),
                     "Description": [
-                        html.escape("\n".join(f"{f}: {row[f]}" for f in fields))
+                        xml_text(html.escape("\n".join(f"{f}: {row[f]}" for f in fields)))
                         for _, row in export.iterrows()
                     ],
                 },
@@ -336,6 +338,24 @@ def kml_bytes(layers: Mapping[str, gpd.GeoDataFrame]) -> bytes:
             )
             _write_vector(kml, str(path), driver="KML", layer=name, append=path.exists())
         return path.read_bytes()
+
+
+_NOT_IN_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+"""Characters XML 1.0 cannot hold, even escaped."""
+
+
+def xml_text(text: str) -> str:
+    """Return `text` with the characters XML cannot hold replaced by U+FFFD."""
+    return _NOT_IN_XML.sub("\ufffd", text)
+
+
+def kml_name(text: str) -> str:
+    """Return a placemark's name for KML: XML-safe, and "]]>" written "]] >".
+
+    GDAL's KML driver, adding a layer to a file, writes the earlier names again inside CDATA
+    sections without escaping "]]>", which would end the section early and break the file.
+    """
+    return xml_text(text).replace("]]>", "]] >")
 
 
 def neutralise_formula(text: str) -> str:

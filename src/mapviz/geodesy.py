@@ -74,6 +74,7 @@ _DISTANCE_BLOCK_PAIRS: Final = 200_000
 _DISTANCE_WORKERS: Final = (
     len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 )
+_SEAM_GRID_DEG: Final = 1e-9
 _MODEL_SAMPLE_COUNTS: Final = (24, 48)
 """Points around the circle (K) the spectral model tries; K/2 + 1 of them are computed exactly,
 the others are their mirror images across the centre's meridian."""
@@ -499,7 +500,11 @@ def export_geometry(geometry: BaseGeometry) -> Polygon | MultiPolygon:
             piece = shapely.intersection(polygon, clip)
             if not piece.is_empty:
                 pieces.append(shapely.affinity.translate(piece, xoff=-offset))
-    merged = shapely.unary_union(pieces)
+    # On a grid of 1e-9 degree (0.1 mm), so that the two halves of a pole-enclosing ring meet
+    # exactly where they were cut: shifted by 360 degrees, their seam points can differ in the
+    # last bits, and unmerged they make a MultiPolygon of two touching parts that GDAL's
+    # RFC 7946 writer turns into a GeometryCollection.
+    merged = shapely.unary_union(pieces, grid_size=_SEAM_GRID_DEG)
     parts = [p for p in _polygons_of_any(merged) if p.area > 0]
     result: Polygon | MultiPolygon = parts[0] if len(parts) == 1 else MultiPolygon(parts)
     return shapely.orient_polygons(result)

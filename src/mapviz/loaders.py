@@ -6,10 +6,13 @@ how it was read) or listed with the reason it was not, by row number and field.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
 import math
+import re
+import sys
 import warnings
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -61,6 +64,11 @@ _ACLED_GEO_PRECISION: Final = {"1": "city", "2": "oblast", "3": "oblast"}
 _ACLED_TIME_PRECISION: Final = {"1": "day", "2": "week", "3": "month"}
 
 _DATE_FORMATS: Final = ("ISO8601", "%d.%m.%Y", "%d/%m/%Y", "%d %B %Y", "%d-%B-%Y")
+_TIME_ZONE: Final = r"(\d{1,2}:\d{2}(?::\d{2}(?:[.,]\d+)?)?)\s*(?:Z|UTC|[+-]\d{2}(?::?\d{2})?)$"
+"""A time zone designator after an ISO 8601 time: dropped, so that the day stays as written."""
+_FIRST_DATE: Final = pd.Timestamp("1678-01-01")
+_LAST_DATE: Final = pd.Timestamp("2261-12-31")
+"""The days a nanosecond timestamp can hold (pandas); others are kept without a date."""
 
 
 class LoadResult(NamedTuple):
@@ -152,15 +160,40 @@ def read_strikes(
 
 
 def _decode(name: str, data: bytes) -> tuple[str, Problem | None]:
+    """Return the text of a CSV file, and a note when it was not UTF-8.
+
+    UTF-16 is read by its byte-order mark. A file that is not UTF-8 is read line by line: lines
+    that are UTF-8 as such, the others as Windows-1251 (Cyrillic) or Windows-1252, and the note
+    names those lines.
+    """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16"), Problem(None, "", "read as UTF-16", "warning")
+        except UnicodeDecodeError as exc:
+            raise UnreadableFileError(f"{name}: starts as UTF-16 but is not ({exc})") from exc
     if b"\x00" in data[:65536]:
         raise UnreadableFileError(f"{name}: this is not a text CSV file (it contains NUL bytes)")
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError:
         pass
-    encoding = "cp1251" if _looks_cyrillic(data) else "cp1252"
-    text = data.decode(encoding, errors="replace")
-    return text, Problem(None, "", f"not UTF-8; read as {encoding}", "warning")
+    lines = data.removeprefix(codecs.BOM_UTF8).splitlines(keepends=True)
+    texts: list[str | None] = []
+    other: list[int] = []  # 0-based numbers of the lines that are not UTF-8
+    for number, line in enumerate(lines):
+        try:
+            texts.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            texts.append(None)
+            other.append(number)
+    encoding = "cp1251" if _looks_cyrillic(b"".join(lines[i] for i in other)) else "cp1252"
+    for number in other:
+        texts[number] = lines[number].decode(encoding, errors="replace")
+    which = ", ".join(str(n + 1) for n in other[:20]) + (
+        f" and {len(other) - 20:,} more" if len(other) > 20 else ""  # noqa: PLR2004
+    )
+    note = f"not UTF-8 on line{'s' if len(other) > 1 else ''} {which}; read as {encoding}"
+    return "".join(t or "" for t in texts), Problem(None, "", note, "warning")
 
 
 def _looks_cyrillic(data: bytes) -> bool:
@@ -188,6 +221,13 @@ def _read_csv(name: str, data: bytes, mapping: Mapping[str, str]) -> _Table:
     text, note = _decode(name, data)
     problems = [note] if note else []
     separator = _sniff_separator(text)
+    if text.count('"') % 2:  # escaped quotes come in pairs: one is opened and never closed
+        line = _unclosed_quote_line(text, separator)
+        if line is not None:
+            raise UnreadableFileError(
+                f"{name}: a quote opened on line {line:,} is never closed, so everything after "
+                "it would be one field; close the quote or remove it"
+            )
     options = {"sep": separator, "dtype": str, "keep_default_na": False, "na_values": []}
     try:
         frame = pd.read_csv(io.StringIO(text), **options)  # type: ignore[call-overload]
@@ -199,9 +239,10 @@ def _read_csv(name: str, data: bytes, mapping: Mapping[str, str]) -> _Table:
             Problem(line - 1, "", f"expected {len(frame.columns)} fields, found {found}")
             for line, found in bad_lines
         )
-    frame.columns = [str(c).strip() for c in frame.columns]
+    frame, collisions = _first_of_colliding_columns(frame)
+    problems.extend(collisions)
     if _is_acled(frame.columns):
-        frame = _from_acled(frame)
+        frame = _from_acled(name, frame)
         problems.append(
             Problem(None, "", "read as an ACLED export (geo_precision, time_precision)", "warning")
         )
@@ -215,6 +256,49 @@ def _read_csv(name: str, data: bytes, mapping: Mapping[str, str]) -> _Table:
     raw.index = columns.index
     problems.extend(_coordinate_text_problems(raw, lon, lat, (lon_col, lat_col)))
     return _Table(columns, lon, lat, problems, (lon_col, lat_col))
+
+
+def _unclosed_quote_line(text: str, separator: str) -> int | None:
+    """Return the line on which a quoted field that runs to the end of `text` starts, or None."""
+    reader = csv.reader(io.StringIO(text), delimiter=separator, strict=True)
+    start = 1
+    try:
+        for _ in reader:
+            start = reader.line_num + 1
+    except csv.Error:
+        return start
+    return None
+
+
+def _first_of_colliding_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, list[Problem]]:
+    """Trim the column names; of names equal once trimmed and case-folded keep the first.
+
+    pandas gives exact repeats a suffix (".1"); those are reported the same way.
+    """
+    names = [str(c) for c in frame.columns]
+    keys = [re.sub(r"\.\d+$", "", n).strip().casefold() for n in names]
+    first: dict[str, int] = {}
+    dropped: list[int] = []
+    problems: list[Problem] = []
+    for position, key in enumerate(keys):
+        if key not in first:
+            first[key] = position
+            continue
+        dropped.append(position)
+        kept = names[first[key]]
+        problems.append(
+            Problem(
+                None,
+                kept.strip(),
+                f"columns {kept!r:.60} and {names[position]!r:.60} both name {key!r:.60}; "
+                f"the first is used",
+                "warning",
+            )
+        )
+    if dropped:
+        frame = frame.iloc[:, [i for i in range(len(names)) if i not in set(dropped)]]
+    frame = frame.set_axis([str(c).strip() for c in frame.columns], axis=1)
+    return frame, problems
 
 
 def _read_csv_tolerant(text: str, separator: str) -> tuple[pd.DataFrame, list[tuple[int, int]]]:
@@ -243,9 +327,16 @@ def _is_acled(columns: pd.Index) -> bool:
     return {str(c).lower() for c in columns} >= ACLED_COLUMNS
 
 
-def _from_acled(frame: pd.DataFrame) -> pd.DataFrame:
+def _from_acled(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     """Map an ACLED export's columns onto mapviz fields."""
     f = frame.rename(columns=str.lower)
+    for column, field in (("latitude", "lat"), ("longitude", "lon")):
+        if column not in f:
+            raise DataValidationError(
+                f"{name}: read as an ACLED export, but it has no {column} column "
+                f"(columns are {', '.join(map(str, frame.columns[:30]))})",
+                [Problem(None, field, f"column not found: {column}")],
+            )
     casualties = f.get("fatalities", pd.Series("", index=f.index))
     return pd.DataFrame(
         {
@@ -291,7 +382,9 @@ def _coordinate_columns(
 
 
 def _find_column(columns: pd.Index, aliases: Sequence[str]) -> str | None:
-    lowered = {str(c).strip().lower(): str(c) for c in columns}
+    lowered: dict[str, str] = {}
+    for column in columns:  # the first of names that differ only in case or spaces
+        lowered.setdefault(str(column).strip().lower(), str(column))
     for alias in aliases:
         if alias in lowered:
             return lowered[alias]
@@ -352,8 +445,12 @@ def _read_geodata(name: str, suffix: str, data: bytes, mapping: Mapping[str, str
         raise UnreadableFileError(f"{name}: not a GeoPackage (no SQLite header)")
     if suffix in PARQUET_SUFFIXES and not data.startswith(_PARQUET_MAGIC):
         raise UnreadableFileError(f"{name}: not a Parquet file (no PAR1 header)")
+    nul_problems: list[Problem] = []
     if suffix in GEOJSON_SUFFIXES:
-        _check_geojson(name, data)
+        document = _check_geojson(name, data)
+        if b"\\u0000" in data:  # GDAL would cut the text at it
+            nul_problems = _nul_properties(document)
+            data = _JSON_NUL.sub(rb"\1\\ufffd", data)
     try:
         if suffix in PARQUET_SUFFIXES:
             frame = _read_parquet(data)
@@ -368,7 +465,7 @@ def _read_geodata(name: str, suffix: str, data: bytes, mapping: Mapping[str, str
         raise UnreadableFileError(f"{name}: cannot be read ({exc})") from exc
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame:
         return _table_from_plain_frame(name, pd.DataFrame(frame), mapping)
-    problems: list[Problem] = []
+    problems: list[Problem] = nul_problems
     if frame.crs is not None and not frame.crs.equals(CRS):
         problems.append(
             Problem(None, "geometry", f"reprojected from {frame.crs} to WGS84", "warning")
@@ -377,21 +474,50 @@ def _read_geodata(name: str, suffix: str, data: bytes, mapping: Mapping[str, str
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     lon, lat, geometry_problems = _points_of(frame.geometry)
     problems.extend(geometry_problems)
-    columns = _canonical_columns(pd.DataFrame(frame.drop(columns=frame.geometry.name)), mapping)
+    attributes, collisions = _first_of_colliding_columns(
+        pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    )
+    problems.extend(collisions)
+    columns = _canonical_columns(attributes, mapping)
     columns.index = frame.index
     return _Table(columns, lon, lat, problems, ("geometry", "geometry"))
 
 
-def _check_geojson(name: str, data: bytes) -> None:
+_JSON_NUL: Final = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
+"""A JSON escape of NUL (not an escaped backslash followed by "u0000")."""
+
+
+def _nul_properties(document: object) -> list[Problem]:
+    """Warnings for the features whose text properties hold NUL (replaced by U+FFFD)."""
+    features = document.get("features", [document]) if isinstance(document, dict) else []
+    problems: list[Problem] = []
+    for row, feature in enumerate(features if isinstance(features, list) else [], start=1):
+        properties = feature.get("properties") if isinstance(feature, dict) else None
+        for field, value in (properties or {}).items():
+            if isinstance(value, str) and "\x00" in value:
+                problems.append(
+                    Problem(row, str(field), "a NUL character replaced by U+FFFD", "warning")
+                )
+    return problems[: 2 * MAX_PROBLEMS_PER_FIELD]
+
+
+def _check_geojson(name: str, data: bytes) -> object:
+    """Return the parsed document if it is a GeoJSON FeatureCollection or Feature."""
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise UnreadableFileError(f"{name}: not valid GeoJSON ({exc})") from exc
+    except RecursionError as exc:
+        raise UnreadableFileError(
+            f"{name}: its JSON is nested deeper than the reader's limit (about "
+            f"{sys.getrecursionlimit():,} levels); GeoJSON needs a few"
+        ) from exc
     kind = document.get("type") if isinstance(document, dict) else None
     if kind not in {"FeatureCollection", "Feature"}:
         raise UnreadableFileError(
             f"{name}: GeoJSON must be a FeatureCollection or a Feature, found type {kind!r}"
         )
+    return document
 
 
 def _read_parquet(data: bytes) -> pd.DataFrame:
@@ -403,12 +529,12 @@ def _read_parquet(data: bytes) -> pd.DataFrame:
 
 
 def _table_from_plain_frame(name: str, frame: pd.DataFrame, mapping: Mapping[str, str]) -> _Table:
-    frame.columns = [str(c) for c in frame.columns]
+    frame, collisions = _first_of_colliding_columns(frame)
     lon_col, lat_col = _coordinate_columns(name, frame.columns, mapping)
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     lon, lat = _numbers(frame[lon_col]), _numbers(frame[lat_col])
     raw = pd.DataFrame({"lon": frame[lon_col], "lat": frame[lat_col]}, index=frame.index)
-    problems = _coordinate_text_problems(raw, lon, lat, (lon_col, lat_col))
+    problems = [*collisions, *_coordinate_text_problems(raw, lon, lat, (lon_col, lat_col))]
     columns = _canonical_columns(frame, mapping, exclude={lon_col, lat_col})
     return _Table(columns, lon, lat, problems, (lon_col, lat_col))
 
@@ -440,6 +566,12 @@ def _points_of(geometry: gpd.GeoSeries) -> tuple[pd.Series, pd.Series, list[Prob
     ok = ~missing
     if ok.any():
         coords[ok] = shapely.get_coordinates(points[ok])[: int(ok.sum())]
+    # NaN coordinates (JSON allows them): the checks that follow only see infinities
+    nan = ok & np.isnan(coords).any(axis=1)
+    problems.extend(
+        Problem(int(r), "geometry", f"coordinates must be finite, got lon={x}, lat={y}")
+        for r, (x, y) in zip(geometry.index[nan], coords[nan], strict=True)
+    )
     return (
         pd.Series(coords[:, 0], index=geometry.index),
         pd.Series(coords[:, 1], index=geometry.index),
@@ -506,15 +638,40 @@ def _validate(name: str, table: _Table) -> LoadResult:
         else False
     )
     out["source_row"] = out.index.astype("int64")
+    _replace_nul(out, problems)
     keep = ~bad.to_numpy() & ~out.index.isin([p.row for p in problems if p.severity == "error"])
+    problems.sort(key=lambda p: (p.row or 0, p.field))
+    if not keep.any():
+        raise DataValidationError(
+            f"{name}: none of its {len(out):,} data rows can be used", problems
+        )
     kept = out.loc[keep, list(STRIKE_COLUMNS)]
     strikes = gpd.GeoDataFrame(
         kept.reset_index(drop=True),
         geometry=gpd.points_from_xy(lon[keep], lat[keep]),
         crs=CRS,
     )
-    problems.sort(key=lambda p: (p.row or 0, p.field))
     return LoadResult(strikes, problems)
+
+
+def _replace_nul(out: pd.DataFrame, problems: list[Problem]) -> None:
+    """Replace NUL characters in text (GeoPackage and KML would cut the text there)."""
+    for field in out.columns:
+        if out[field].dtype != object:
+            continue
+        has_nul = out[field].map(lambda v: isinstance(v, str) and "\x00" in v)
+        if not has_nul.any():
+            continue
+        out.loc[has_nul, field] = out.loc[has_nul, field].str.replace("\x00", "\ufffd")
+        problems.extend(
+            _limited(
+                [
+                    Problem(int(r), field, "a NUL character replaced by U+FFFD", "warning")
+                    for r in out.index[has_nul]
+                ],
+                field,
+            )
+        )
 
 
 def _range_problems(
@@ -524,7 +681,11 @@ def _range_problems(
     finite = ~known_bad
     not_finite = finite & ~(np.isfinite(lon) & np.isfinite(lat))
     problems.extend(
-        Problem(int(r), lon_field, f"coordinates must be finite, got lon={lon[r]}, lat={lat[r]}")
+        Problem(
+            int(r),
+            lon_field if not np.isfinite(lon[r]) else lat_field,
+            f"coordinates must be finite, got lon={lon[r]}, lat={lat[r]}",
+        )
         for r in lon.index[not_finite]
     )
     finite &= ~not_finite
@@ -571,16 +732,37 @@ def _ids(columns: pd.DataFrame, problems: list[Problem], bad: pd.Series) -> pd.S
 
 
 def _dates(columns: pd.DataFrame, problems: list[Problem]) -> pd.Series:
+    """Parse dates, keeping the day as written: a time zone offset is dropped, not applied."""
     text = _text(columns, "date")
+    local = text.str.replace(_TIME_ZONE, r"\1", regex=True)
     parsed = pd.Series(pd.NaT, index=text.index, dtype="datetime64[ns]")
     todo = text.ne("")
+    out_of_range = pd.Series(False, index=text.index)
     for fmt in _DATE_FORMATS:
         if not todo.any():
             break
-        attempt = pd.to_datetime(text[todo], format=fmt, errors="coerce", utc=True)
-        attempt = attempt.dt.tz_convert(None).astype("datetime64[ns]")
+        attempt = pd.to_datetime(local[todo], format=fmt, errors="coerce")
+        beyond = attempt.notna() & ((attempt < _FIRST_DATE) | (attempt > _LAST_DATE))
+        out_of_range |= beyond.reindex(text.index, fill_value=False)
+        attempt = attempt.where(~beyond).astype("datetime64[ns]")
         parsed[attempt.index] = parsed[attempt.index].fillna(attempt)
-        todo &= parsed.isna()
+        todo &= parsed.isna() & ~out_of_range
+    problems.extend(
+        _limited(
+            [
+                Problem(
+                    int(r),
+                    "date",
+                    f"{text[r]:.60} is outside the dates mapviz can hold "
+                    f"({_FIRST_DATE:%Y-%m-%d} to {_LAST_DATE:%Y-%m-%d}; often a placeholder "
+                    "for an unknown date); kept without a date",
+                    "warning",
+                )
+                for r in text.index[out_of_range]
+            ],
+            "date",
+        )
+    )
     problems.extend(
         _limited(
             [

@@ -7,6 +7,7 @@ each file's provenance and checksum.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -94,7 +95,10 @@ def parse_site(text: str) -> LaunchSite:
         raise ParameterError(
             f"site {text!r}: need lat in [-90, 90], lon in [-180, 180], uncertainty_km in [0, 1000]"
         )
-    slug = re.sub(r"[^a-z0-9]+", "-", fields["name"].lower()).strip("-") or "site"
+    name = fields["name"]
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "site"
+    if not name.isascii():  # the slug keeps Latin letters only: tell other names apart
+        slug += "-" + hashlib.sha256(name.encode()).hexdigest()[:8]
     return LaunchSite(
         id=f"user-{slug}",
         name=fields["name"],
