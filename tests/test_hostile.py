@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pyogrio
 import pytest
 from hostile_corpus import (
@@ -27,7 +31,7 @@ from streamlit.testing.v1 import AppTest
 
 from mapviz.analysis import Params
 from mapviz.deck import MAX_DISPLAY_CHARS, strike_tooltips
-from mapviz.errors import DataValidationError, MapvizError
+from mapviz.errors import DataValidationError, MapvizError, UnreadableFileError
 from mapviz.export import build_layers, csv_bytes, geojson_bytes, kml_bytes
 from mapviz.loaders import read_strikes
 from mapviz.reference import parse_site, reference_strikes
@@ -316,3 +320,93 @@ def test_upload_with_no_usable_row_is_said_above_the_map(
     assert "5 strike reports match" in " ".join(c.value for c in at.caption)  # shipped ones stay
     problems = next(d.value for d in at.dataframe if "problem" in d.value.columns)
     assert problems["field"].tolist() == ["lat", "lat"]
+
+
+def test_range_and_duplicate_problems_are_capped_and_no_bad_row_is_kept(tmp_path: Path) -> None:
+    rows = [f"d,2024-01-02,K,50,36.{i}" for i in range(1_500)]  # 1,499 repeats of id d
+    rows += [f"o{i},2024-01-02,K,95,36.2" for i in range(1_500)]  # latitude out of range
+    rows += [f"r{i},2024-01-02,K,50,36.2,extra" for i in range(1_500)]  # a field too many
+    rows += ["good,2024-01-02,K,50,36.2"]
+    path = tmp_path / "many_bad.csv"
+    path.write_text("id,date,place,lat,lon\n" + "\n".join(rows) + "\n")
+    result = read_strikes(path)
+    assert result.strikes["id"].tolist() == ["d", "good"]
+    by_field: dict[str, int] = {}
+    for problem in result.problems:
+        by_field[problem.field] = by_field.get(problem.field, 0) + 1
+    assert by_field["id"] == 1_001  # 1,000 listed and one line saying how many more
+    assert by_field["lat"] == 1_001
+    ragged = [p for p in result.problems if p.message.startswith("expected 5 fields")]
+    assert [p.row for p in ragged[:2]] == [3_001, 3_002]  # numbered as the file's data rows
+    assert any("499 more rows with the same problem" in p.message for p in result.problems)
+
+
+def test_column_mappings_that_name_one_column_twice_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text("id,date,lat,lon,where\na,2024-01-02,50,36.2,x\n")
+    cases = {
+        "place": ({"place": "lat"}, "uses 'lat' (read as a coordinate) for place"),
+        "both coordinates": ({"lat": "lon"}, "would be read as both longitude and latitude"),
+        "two fields": ({"place": "where", "target": "where"}, "for both place and target"),
+    }
+    for mapping, message in cases.values():
+        with pytest.raises(DataValidationError, match=re.escape(message)):
+            read_strikes(path, mapping=mapping)
+    assert read_strikes(path, mapping={"place": "where"}).strikes["place"].tolist() == ["x"]
+
+
+def test_a_geopackage_is_read_from_its_layer_of_points(tmp_path: Path) -> None:
+    path = tmp_path / "two.gpkg"
+    pyogrio.write_dataframe(pd.DataFrame({"note": ["a table without geometry"]}), path,
+                            layer="notes", driver="GPKG")  # fmt: skip
+    points = gpd.GeoDataFrame(
+        {"id": ["s1", "s2"]}, geometry=[Point(36.2, 50), Point(36.3, 50)], crs=4326
+    )
+    pyogrio.write_dataframe(points, path, layer="strikes", driver="GPKG", append=True)
+    areas = gpd.GeoDataFrame({"id": ["z"]}, geometry=[Point(30, 50).buffer(1)], crs=4326)
+    pyogrio.write_dataframe(areas, path, layer="areas", driver="GPKG", append=True)
+    result = read_strikes(path)
+    assert result.strikes["id"].tolist() == ["s1", "s2"]
+    note = next(p.message for p in result.problems if p.row is None)
+    assert note.startswith("read layer 'strikes'; not read: ")
+    assert "'notes'" in note
+    assert "'areas'" in note
+
+
+def test_projected_points_outside_their_projection_are_refused(tmp_path: Path) -> None:
+    path = tmp_path / "utm.geojson"
+    points = [Point(500_000, 5_540_000), Point(5_000_000, 5_540_000), Point(5e7, 9e7)]
+    gpd.GeoDataFrame({"id": ["in", "far", "absurd"]}, geometry=points, crs=32636).to_file(path)
+    result = read_strikes(path)
+    assert result.strikes["id"].tolist() == ["in"]
+    assert result.strikes.geometry.x.iloc[0] == pytest.approx(33.0, abs=0.01)  # zone 36N: 33E
+    refused = [p for p in result.problems if p.row in {2, 3}]
+    assert [p.row for p in refused] == [2, 3]
+    assert all("is outside the area WGS 84 / UTM zone 36N is defined for" in p.message
+               for p in refused)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("metadata", "message"),
+    [
+        ({"primary_column": "nope"}, "KeyError"),
+        ({"crs": "not a crs"}, "CRSError"),
+        ({"wkb": b"\x01\x02\x03"}, "GEOSException"),
+    ],
+)
+def test_broken_geoparquet_gets_a_message(
+    tmp_path: Path, metadata: dict[str, Any], message: str
+) -> None:
+    column: dict[str, Any] = {"encoding": "WKB", "geometry_types": ["Point"]}
+    if "crs" in metadata:
+        column["crs"] = metadata["crs"]
+    geo = {
+        "version": "1.0.0",
+        "primary_column": metadata.get("primary_column", "geometry"),
+        "columns": {"geometry": column},
+    }
+    table = pa.table({"id": ["a"], "geometry": [metadata.get("wkb", Point(36, 50).wkb)]})
+    path = tmp_path / "broken.parquet"
+    pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), path)
+    with pytest.raises(UnreadableFileError, match=f"broken.parquet: cannot be read \\({message}"):
+        read_strikes(path)

@@ -23,6 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyproj
 import shapely
 
 from mapviz.errors import DataValidationError, Problem, UnreadableFileError
@@ -149,6 +150,14 @@ def read_strikes(
                 f"{name}: the column mapping names unknown fields {unknown}; "
                 f"known fields are {sorted(MAPPABLE_FIELDS)}"
             )
+        fields_of: dict[str, str] = {}
+        for field, column in mapping.items():
+            if column in fields_of:
+                raise DataValidationError(
+                    f"{name}: the column mapping uses column {column!r:.60} for both "
+                    f"{fields_of[column]} and {field}"
+                )
+            fields_of[column] = field
     if suffix in CSV_SUFFIXES:
         table = _read_csv(name, data, mapping or {})
     else:
@@ -209,8 +218,12 @@ def _looks_cyrillic(data: bytes) -> bool:
     return bool(in_run.sum() > 0.5 * high.sum())
 
 
+_SNIFF_CHARS: Final = 65_536
+"""The separator is guessed from at most the first 20 lines within this many characters."""
+
+
 def _sniff_separator(text: str) -> str:
-    sample = "\n".join(text.splitlines()[:20])
+    sample = "\n".join(text[:_SNIFF_CHARS].splitlines()[:20])
     try:
         return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
     except csv.Error:
@@ -319,8 +332,8 @@ def _row_numbers(count: int, *, skip: Sequence[int]) -> pd.Index:
     """1-based data-row numbers of the kept lines, leaving out rows already reported as bad."""
     if not skip:
         return pd.RangeIndex(1, count + 1)
-    numbers = [n for n in range(1, count + len(skip) + 1) if n not in set(skip)]
-    return pd.Index(numbers[:count])
+    numbers = np.arange(1, count + len(skip) + 1)
+    return pd.Index(numbers[~np.isin(numbers, np.asarray(skip))][:count])
 
 
 def _is_acled(columns: pd.Index) -> bool:
@@ -378,6 +391,11 @@ def _coordinate_columns(
                 [Problem(None, field, f"column not found: {expected}")],
             )
         found.append(column)
+    if found[0] == found[1]:
+        raise DataValidationError(
+            f"{name}: column {found[0]!r:.60} would be read as both longitude and latitude; "
+            "map them to two columns"
+        )
     return found[0], found[1]
 
 
@@ -451,6 +469,7 @@ def _read_geodata(name: str, suffix: str, data: bytes, mapping: Mapping[str, str
         if b"\\u0000" in data:  # GDAL would cut the text at it
             nul_problems = _nul_properties(document)
             data = _JSON_NUL.sub(rb"\1\\ufffd", data)
+    layer_problems: list[Problem] = []
     try:
         if suffix in PARQUET_SUFFIXES:
             frame = _read_parquet(data)
@@ -458,22 +477,27 @@ def _read_geodata(name: str, suffix: str, data: bytes, mapping: Mapping[str, str
             with warnings.catch_warnings():
                 # GDAL notes that in-memory copies have no .gpkg name; nothing to act on.
                 warnings.filterwarnings("ignore", message=".*non conformant file extension")
-                frame = pyogrio.read_dataframe(io.BytesIO(data))
+                warnings.filterwarnings("ignore", message=".*More than one layer found")
+                layer, layer_problems = _chosen_layer(data)
+                frame = pyogrio.read_dataframe(io.BytesIO(data), layer=layer)
     except (pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError, OSError) as exc:
         raise UnreadableFileError(f"{name}: cannot be read ({exc})") from exc
-    except ValueError as exc:
-        raise UnreadableFileError(f"{name}: cannot be read ({exc})") from exc
+    except (ValueError, KeyError, shapely.errors.GEOSException, pyproj.exceptions.CRSError) as exc:
+        raise UnreadableFileError(f"{name}: cannot be read ({type(exc).__name__}: {exc})") from exc
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame:
         return _table_from_plain_frame(name, pd.DataFrame(frame), mapping)
-    problems: list[Problem] = nul_problems
-    if frame.crs is not None and not frame.crs.equals(CRS):
+    problems: list[Problem] = [*nul_problems, *layer_problems]
+    source_crs = frame.crs
+    if source_crs is not None and not source_crs.equals(CRS):
         problems.append(
-            Problem(None, "geometry", f"reprojected from {frame.crs} to WGS84", "warning")
+            Problem(None, "geometry", f"reprojected from {source_crs} to WGS84", "warning")
         )
         frame = frame.to_crs(CRS)
     frame.index = pd.RangeIndex(1, len(frame) + 1)
     lon, lat, geometry_problems = _points_of(frame.geometry)
     problems.extend(geometry_problems)
+    if source_crs is not None and source_crs.is_projected:
+        problems.extend(_outside_area_of_use(lon, lat, source_crs))
     attributes, collisions = _first_of_colliding_columns(
         pd.DataFrame(frame.drop(columns=frame.geometry.name))
     )
@@ -481,6 +505,72 @@ def _read_geodata(name: str, suffix: str, data: bytes, mapping: Mapping[str, str
     columns = _canonical_columns(attributes, mapping)
     columns.index = frame.index
     return _Table(columns, lon, lat, problems, ("geometry", "geometry"))
+
+
+AREA_OF_USE_MARGIN_DEG: Final = 5.0
+"""Points reprojected from a projected CRS may lie this far outside its area of use."""
+
+
+def _outside_area_of_use(lon: pd.Series, lat: pd.Series, crs: pyproj.CRS) -> list[Problem]:
+    """Refuse points outside the area a projected CRS is defined for (NaN'd in place).
+
+    Far from its area a projection still inverts, to places that look plausible and are wrong
+    (a UTM easting of millions of metres), or to infinity.
+    """
+    area = crs.area_of_use
+    if area is None:
+        return []
+    m = AREA_OF_USE_MARGIN_DEG
+    south, north = area.south - m, area.north + m
+    west, east = area.west - m, area.east + m
+    lon_ok = (
+        (lon >= west) & (lon <= east) if area.west <= area.east else (lon >= west) | (lon <= east)
+    )
+    outside = lon.notna() & lat.notna() & ~(lon_ok & (lat >= south) & (lat <= north))
+    where = (
+        f"{area.west:g}..{area.east:g} E, {area.south:g}..{area.north:g} N, with a "
+        f"{m:g}-degree margin"
+    )
+    problems = _limited(
+        [
+            Problem(
+                int(r),
+                "geometry",
+                f"lon={lon[r]:.4f}, lat={lat[r]:.4f} is outside the area {crs.name} is "
+                f"defined for ({where}); not used",
+            )
+            for r in lon.index[outside]
+        ],
+        "geometry",
+    )
+    lon[outside] = np.nan
+    lat[outside] = np.nan
+    return problems
+
+
+def _chosen_layer(data: bytes) -> tuple[str | int, list[Problem]]:
+    """Return the layer of a multi-layer source (GeoPackage) to read, and a note of the rest.
+
+    The first layer with geometries (points first) is read; a table without geometries is never
+    taken for the strikes when one with geometries exists.
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*non conformant file extension")
+        layers = [(str(n), t) for n, t in pyogrio.list_layers(io.BytesIO(data))]
+    if len(layers) <= 1:
+        return 0, []
+    spatial = [n for n, t in layers if t is not None]
+    points = [n for n, t in layers if t is not None and "Point" in str(t)]
+    chosen = (points or spatial or [layers[0][0]])[0]
+    others = [n for n, _ in layers if n != chosen]
+    note = Problem(
+        None,
+        "",
+        f"read layer {chosen!r:.60}; not read: {', '.join(repr(o)[:40] for o in others[:10])}"
+        + (f" and {len(others) - 10} more" if len(others) > 10 else ""),  # noqa: PLR2004
+        "warning",
+    )
+    return chosen, [note]
 
 
 _JSON_NUL: Final = re.compile(rb"(?<!\\)((?:\\\\)*)\\u0000")
@@ -593,6 +683,16 @@ def _canonical_columns(
         raise DataValidationError(
             f"the column mapping names columns that are not in the file: {missing_columns}"
         )
+    coordinates = sorted(
+        f"{c!r} (read as a coordinate) for {f}"
+        for f, c in mapping.items()
+        if f not in {"lon", "lat"} and c in (exclude or set())
+    )
+    if coordinates:
+        raise DataValidationError(
+            f"the column mapping uses {', '.join(coordinates)}; map the coordinates to other "
+            "columns, or that field to another column"
+        )
     available = frame.drop(columns=list(exclude or ()), errors="ignore")
     out = pd.DataFrame(index=frame.index)
     for field in STRIKE_COLUMNS:
@@ -680,24 +780,45 @@ def _range_problems(
     problems: list[Problem] = []
     finite = ~known_bad
     not_finite = finite & ~(np.isfinite(lon) & np.isfinite(lat))
-    problems.extend(
-        Problem(
-            int(r),
-            lon_field if not np.isfinite(lon[r]) else lat_field,
-            f"coordinates must be finite, got lon={lon[r]}, lat={lat[r]}",
+    lon_bad = not_finite & ~np.isfinite(lon)
+    for mask, field in ((lon_bad, lon_field), (not_finite & ~lon_bad, lat_field)):
+        problems.extend(
+            _limited(
+                [
+                    Problem(
+                        int(r), field, f"coordinates must be finite, got lon={lon[r]}, lat={lat[r]}"
+                    )
+                    for r in lon.index[mask]
+                ],
+                field,
+            )
         )
-        for r in lon.index[not_finite]
-    )
     finite &= ~not_finite
     lat_out = finite & (lat.abs() > 90)  # noqa: PLR2004
     lon_out = finite & (lon.abs() > 180)  # noqa: PLR2004
     swapped = lat_out & (lon.abs() <= 90)  # noqa: PLR2004
-    for r in lat.index[lat_out]:
-        hint = " (latitude and longitude look swapped)" if swapped[r] else ""
-        problems.append(Problem(int(r), lat_field, f"latitude {lat[r]} is outside [-90, 90]{hint}"))
+    hint = " (latitude and longitude look swapped)"
     problems.extend(
-        Problem(int(r), lon_field, f"longitude {lon[r]} is outside [-180, 180]")
-        for r in lon.index[lon_out]
+        _limited(
+            [
+                Problem(
+                    int(r),
+                    lat_field,
+                    f"latitude {lat[r]} is outside [-90, 90]{hint if swapped[r] else ''}",
+                )
+                for r in lat.index[lat_out]
+            ],
+            lat_field,
+        )
+    )
+    problems.extend(
+        _limited(
+            [
+                Problem(int(r), lon_field, f"longitude {lon[r]} is outside [-180, 180]")
+                for r in lon.index[lon_out]
+            ],
+            lon_field,
+        )
     )
     return problems
 
@@ -710,6 +831,7 @@ def _text(columns: pd.DataFrame, field: str) -> pd.Series:
 
 
 def _ids(columns: pd.DataFrame, problems: list[Problem], bad: pd.Series) -> pd.Series:
+    """Return the rows' ids (row-N where blank); a repeated id marks its row `bad` (in place)."""
     ids = _text(columns, "id")
     blank = ids.eq("")
     ids = ids.where(~blank, "row-" + ids.index.astype(str))
@@ -724,9 +846,19 @@ def _ids(columns: pd.DataFrame, problems: list[Problem], bad: pd.Series) -> pd.S
         pd.Series(usable.index, index=usable.index).groupby(usable.to_numpy()).transform("first")
     )
     duplicated = usable.duplicated(keep="first")
+    bad[usable.index[duplicated]] = True  # every repeat is left out, listed or not
     problems.extend(
-        Problem(int(r), "id", f"duplicate id {usable[r]!r:.80} (first used in row {first_row[r]})")
-        for r in usable.index[duplicated]
+        _limited(
+            [
+                Problem(
+                    int(r),
+                    "id",
+                    f"duplicate id {usable[r]!r:.80} (first used in row {first_row[r]})",
+                )
+                for r in usable.index[duplicated]
+            ],
+            "id",
+        )
     )
     return ids
 
