@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -29,6 +30,7 @@ from map_reading import map_args, press, spec
 from shapely.geometry import Point, shape
 from streamlit.testing.v1 import AppTest
 
+from mapviz import loaders
 from mapviz.analysis import Params
 from mapviz.deck import MAX_DISPLAY_CHARS, strike_tooltips
 from mapviz.errors import DataValidationError, MapvizError, UnreadableFileError
@@ -410,3 +412,52 @@ def test_broken_geoparquet_gets_a_message(
     pq.write_table(table.replace_schema_metadata({b"geo": json.dumps(geo).encode()}), path)
     with pytest.raises(UnreadableFileError, match=f"broken.parquet: cannot be read \\({message}"):
         read_strikes(path)
+
+
+def test_limits_are_named_when_a_file_goes_over_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    wide = tmp_path / "too_wide.csv"
+    wide.write_text("id,lat,lon," + ",".join(f"c{i}" for i in range(2_000)) + "\na,50,36\n")
+    with pytest.raises(UnreadableFileError, match="2,003 fields, over the limit of 2,000 columns"):
+        read_strikes(wide)
+    monkeypatch.setattr(loaders, "MAX_ROWS", 3)
+    long = tmp_path / "too_long.csv"
+    long.write_text("id,lat,lon\n" + "".join(f"r{i},50,36\n" for i in range(4)))
+    with pytest.raises(UnreadableFileError, match="4 lines after the header, over the limit of 3"):
+        read_strikes(long)
+    features = [
+        {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "Point", "coordinates": [36, 50]},
+        }
+    ] * 4
+    many = tmp_path / "too_many.geojson"
+    many.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    with pytest.raises(UnreadableFileError, match="4 features, over the limit of 3 rows"):
+        read_strikes(many)
+
+
+def test_a_self_intersecting_polygon_over_the_vertex_budget_is_refused_by_row(
+    tmp_path: Path,
+) -> None:
+    """Repairing such a polygon took minutes and gigabytes; now its row is refused at once."""
+    rng = np.random.default_rng(7)
+    zigzag = [[36 + float(x), 50 + float(y)] for x, y in rng.uniform(0, 1, (12_000, 2))]
+    small_bowtie = [[36, 50], [37, 51], [37, 50], [36, 51], [36, 50]]
+    features = [
+        {"type": "Feature", "properties": {"id": "huge"},
+         "geometry": {"type": "Polygon", "coordinates": [[*zigzag, zigzag[0]]]}},
+        {"type": "Feature", "properties": {"id": "bowtie"},
+         "geometry": {"type": "Polygon", "coordinates": [small_bowtie]}},
+    ]  # fmt: skip
+    path = tmp_path / "polygons.geojson"
+    path.write_text(json.dumps({"type": "FeatureCollection", "features": features}))
+    result = read_strikes(path)
+    assert result.strikes["id"].tolist() == ["bowtie"]  # small enough to repair
+    (refused,) = [p for p in result.problems if p.row == 1]
+    assert refused.message == (
+        "a Polygon of 12,001 vertices: over the limit of 10,000 for finding a point inside it; "
+        "not used"
+    )

@@ -37,6 +37,14 @@ from mapviz.model import (
 )
 
 MAX_PROBLEMS_PER_FIELD: Final = 1000
+MAX_VERTICES: Final = 10_000
+"""A non-point geometry stands for its strike by a point inside it, found (and repaired if
+invalid) only up to this many vertices: repairing a 200 KB self-intersecting polygon took minutes
+and gigabytes."""
+MAX_COLUMNS: Final = 2_000
+"""A CSV header of more fields is refused before it is parsed (1.2 million columns took 172 s)."""
+MAX_ROWS: Final = 1_500_000
+"""A file of more data lines is refused before it is parsed (memory grows with the rows)."""
 """Beyond this many problems with one field, the rest are summed up in one line."""
 
 CSV_SUFFIXES: Final = frozenset({".csv", ".tsv", ".txt"})
@@ -234,6 +242,17 @@ def _read_csv(name: str, data: bytes, mapping: Mapping[str, str]) -> _Table:
     text, note = _decode(name, data)
     problems = [note] if note else []
     separator = _sniff_separator(text)
+    header_end = text.find("\n")
+    fields = text[: header_end if header_end >= 0 else len(text)].count(separator) + 1
+    if fields > MAX_COLUMNS:
+        raise UnreadableFileError(
+            f"{name}: its header has {fields:,} fields, over the limit of {MAX_COLUMNS:,} columns"
+        )
+    lines = text.count("\n") + (not text.endswith("\n"))
+    if lines - 1 > MAX_ROWS:
+        raise UnreadableFileError(
+            f"{name}: {lines - 1:,} lines after the header, over the limit of {MAX_ROWS:,} rows"
+        )
     if text.count('"') % 2:  # escaped quotes come in pairs: one is opened and never closed
         line = _unclosed_quote_line(text, separator)
         if line is not None:
@@ -607,6 +626,11 @@ def _check_geojson(name: str, data: bytes) -> object:
         raise UnreadableFileError(
             f"{name}: GeoJSON must be a FeatureCollection or a Feature, found type {kind!r}"
         )
+    features = document.get("features")
+    if isinstance(features, list) and len(features) > MAX_ROWS:
+        raise UnreadableFileError(
+            f"{name}: {len(features):,} features, over the limit of {MAX_ROWS:,} rows"
+        )
     return document
 
 
@@ -639,8 +663,21 @@ def _points_of(geometry: gpd.GeoSeries) -> tuple[pd.Series, pd.Series, list[Prob
     points = values.copy()
     for row in geometry.index[not_point]:
         geom = geometry[row]
+        vertices = int(shapely.get_num_coordinates(geom))
+        if vertices > MAX_VERTICES:
+            problems.append(
+                Problem(
+                    int(row),
+                    "geometry",
+                    f"a {geom.geom_type} of {vertices:,} vertices: over the limit of "
+                    f"{MAX_VERTICES:,} for finding a point inside it; not used",
+                )
+            )
+            missing[geometry.index.get_loc(row)] = True
+            continue
         try:
-            point = shapely.point_on_surface(shapely.make_valid(geom))
+            valid = geom if shapely.is_valid(geom) else shapely.make_valid(geom)
+            point = shapely.point_on_surface(valid)
         except shapely.errors.GEOSException as exc:  # pragma: no cover - GEOS is forgiving
             problems.append(Problem(int(row), "geometry", f"unusable {geom.geom_type}: {exc}"))
             missing[geometry.index.get_loc(row)] = True
@@ -649,8 +686,11 @@ def _points_of(geometry: gpd.GeoSeries) -> tuple[pd.Series, pd.Series, list[Prob
         problems.append(
             Problem(int(row), "geometry", f"{geom.geom_type}: a point inside it is used", "warning")
         )
+    listed = {p.row for p in problems if p.severity == "error"}
     problems.extend(
-        Problem(int(r), "geometry", "no geometry (null or empty)") for r in geometry.index[missing]
+        Problem(int(r), "geometry", "no geometry (null or empty)")
+        for r in geometry.index[missing]
+        if r not in listed
     )
     coords = np.full((len(values), 2), np.nan)
     ok = ~missing
