@@ -7,7 +7,6 @@ that part, and the strike points travel as a static file the browser fetches onc
 
 from __future__ import annotations
 
-import io
 import math
 import os
 from dataclasses import dataclass
@@ -78,7 +77,7 @@ from mapviz.export import (
     zip_bytes,
 )
 from mapviz.layers import cached_ring, launch_region_frame, sites_frame
-from mapviz.loaders import SUPPORTED_SUFFIXES, LoadResult, read_strikes
+from mapviz.loaders import SUPPORTED_SUFFIXES, LoadResult
 from mapviz.mapcomponent import (
     MAP_COMPONENT_DIR,
     SLIDERS,
@@ -109,6 +108,7 @@ from mapviz.reference import (
 )
 from mapviz.staticcache import publish
 from mapviz.synthetic import synthetic_strikes
+from mapviz.worker import read_strikes_isolated
 
 STATIC_CACHE = Path(__file__).parent / "static" / "cache"
 SYNTHETIC_ENV = "MAPVIZ_SYNTHETIC_STRIKES"
@@ -128,22 +128,18 @@ st.set_page_config(page_title="mapviz: range rings and strike reports", layout="
 # --- data ------------------------------------------------------------------------------------
 
 
-class NamedBytes(io.BytesIO):
-    """Uploaded bytes with their file name, as `read_strikes` expects."""
-
-    def __init__(self, data: bytes, name: str) -> None:
-        super().__init__(data)
-        self.name = name
-
-
 # Caches hold read-only objects: cache_resource hands out the object itself, where cache_data
 # would unpickle a copy of a GeoDataFrame on every rerun (100 ms and more at 100,000 strikes).
 
 
 @st.cache_resource(max_entries=4, show_spinner="Reading your file...")
 def load_upload(name: str, data: bytes, mapping: tuple[tuple[str, str], ...]) -> LoadResult:
-    """Read an uploaded file (cached by its bytes and the column mapping)."""
-    return read_strikes(NamedBytes(data, name), mapping=dict(mapping) or None)
+    """Read an uploaded file (cached by its bytes and the column mapping).
+
+    In another process, with a time and memory limit (`mapviz.worker`): a file that would take
+    minutes or gigabytes is refused, and reading never holds up the other sessions.
+    """
+    return read_strikes_isolated(name, data, dict(mapping))
 
 
 @st.cache_resource(max_entries=2, show_spinner="Generating synthetic strikes...")

@@ -8,7 +8,10 @@ from __future__ import annotations
 import io
 import json
 import re
+import threading
+import time
 import tomllib
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -670,4 +673,39 @@ def test_the_time_window_shows_a_month_of_strikes_and_plays(server: str, browser
     frame.get_by_role("button", name="All dates").click()
     expect(said).to_have_text("All dates: 5 strikes")
     expect(frame.get_by_role("button", name="Play")).to_be_visible()
+    close_app(page)
+
+
+def test_the_server_answers_while_a_large_upload_is_read(
+    server: str, browser: Any, tmp_path: Path
+) -> None:
+    """A million rows are read in another process: the health endpoint answers all along."""
+    path = tmp_path / "million.csv"
+    with path.open("w") as out:
+        out.write("id,date,place,lat,lon\n")
+        out.writelines(f"m{i},2024-01-02,Kharkiv,50.{i % 1000:03d},36.2\n" for i in range(10**6))
+    page = open_app(browser, server + "/?view=Kharkiv")
+    waits: list[float] = []
+    stop = threading.Event()
+
+    def poll() -> None:
+        while not stop.is_set():
+            start = time.monotonic()
+            with urllib.request.urlopen(server + "/_stcore/health", timeout=60) as answer:
+                assert answer.read() == b"ok"
+            waits.append(time.monotonic() - start)
+            time.sleep(0.05)
+
+    poller = threading.Thread(target=poll)
+    poller.start()
+    try:
+        page.locator("input[type=file]").set_input_files(str(path))
+        expect(page.get_by_text("1,000,000 strike reports match the filters.")).to_be_visible(
+            timeout=180_000
+        )
+    finally:
+        stop.set()
+        poller.join()
+    assert len(waits) > 50, len(waits)  # it kept answering while the file was read
+    assert max(waits) < 2.0, sorted(waits)[-5:]
     close_app(page)

@@ -43,6 +43,7 @@ class DataValidationError(MapvizError, ValueError):
     """An input as a whole cannot be used; carries every problem found, not just the first."""
 
     def __init__(self, message: str, problems: Sequence[Problem] = ()) -> None:
+        self.summary = message
         self.problems: tuple[Problem, ...] = tuple(problems)
         detail = "".join(f"\n- {p}" for p in self.problems[:20])
         more = len(self.problems) - 20
