@@ -871,10 +871,14 @@ def downloads(
     refusal = selection.region_refusal() if with_region else None
     names = [*LAYER_NAMES, *([REGION_LAYER] if with_region and refusal is None else [])]
 
-    def layer_set() -> dict[str, gpd.GeoDataFrame]:
+    def layer_set(*only: str) -> dict[str, gpd.GeoDataFrame]:
+        """Build the layers for the current parameters: all the buttons', or `only` those."""
         params = current["params"]
-        layers = build_layers(selection.strikes, params)
-        if REGION_LAYER in names:
+        wanted = only or tuple(names)
+        layers = build_layers(
+            selection.strikes, params, names=tuple(n for n in LAYER_NAMES if n in wanted)
+        )
+        if REGION_LAYER in names and REGION_LAYER in wanted:
             layers[REGION_LAYER] = selection.region(
                 params.min_km, params.max_km, params.tolerance_m
             )
@@ -884,7 +888,7 @@ def downloads(
         return provenance(current["params"], inputs)
 
     def geojson_layer(name: str) -> bytes:
-        return geojson_bytes(layer_set()[name], layer=name, metadata=meta())
+        return geojson_bytes(layer_set(name)[name], layer=name, metadata=meta())
 
     if refusal:
         st.caption(f"No launch_region.geojson: {refusal}.")
@@ -905,7 +909,7 @@ def downloads(
          "application/geopackage+sqlite3", "download_gpkg"),
         ("KML (Google Earth)", lambda: kml_bytes(layer_set()), "mapviz.kml",
          "application/vnd.google-earth.kml+xml", "download_kml"),
-        ("Strike table (CSV)", lambda: csv_bytes(layer_set()["strikes"]), "strikes.csv",
+        ("Strike table (CSV)", lambda: csv_bytes(layer_set("strikes")["strikes"]), "strikes.csv",
          "text/csv", "download_csv"),
     ]  # fmt: skip
     for column, (label, build, file_name, mime, key) in zip(

@@ -15,6 +15,7 @@ import pytest
 from shapely.geometry import Point, shape
 
 from mapviz.analysis import Params
+from mapviz.errors import ParameterError
 from mapviz.export import (
     LAYER_NAMES,
     REGION_LAYER,
@@ -303,3 +304,10 @@ def test_launch_region_layer_in_export_form(
         west, _, east, _ = geometry.bounds
         assert -180 <= west <= east <= 180
         assert feature["properties"]["area_km2"] > 0
+
+
+def test_one_layer_is_built_alone_for_its_download() -> None:
+    layers = build_layers(reference_strikes(), Params(sites=DEFAULT_SITES), names=("rings",))
+    assert list(layers) == ["rings"]
+    with pytest.raises(ParameterError, match="unknown layers"):
+        build_layers(reference_strikes(), Params(), names=("nope",))

@@ -17,7 +17,7 @@ import re
 import tempfile
 import warnings
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
@@ -29,6 +29,7 @@ import pyogrio
 
 from mapviz import __version__
 from mapviz.analysis import Params, filter_strikes, measure
+from mapviz.errors import ParameterError
 from mapviz.geodesy import export_geometry
 from mapviz.layers import cities_frame, launch_region_frame, rings_frame, sites_frame
 from mapviz.reference import (
@@ -127,7 +128,11 @@ def shipped_inputs() -> dict[str, str]:
 
 
 def build_layers(
-    strikes: gpd.GeoDataFrame, params: Params, *, with_region: bool = False
+    strikes: gpd.GeoDataFrame,
+    params: Params,
+    *,
+    with_region: bool = False,
+    names: tuple[str, ...] = LAYER_NAMES,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Return every layer for `params`, in display form: strikes are filtered and measured.
 
@@ -140,22 +145,28 @@ def build_layers(
     with_region : bool, keyword-only
         Add the `launch_region` layer for the filtered strikes (raises ParameterError when
         there are none, or too many distinct positions).
+    names : tuple of str, keyword-only
+        The layers of LAYER_NAMES to build (a download of one layer builds that one only).
 
     Returns
     -------
     dict of str to GeoDataFrame
-        LAYER_NAMES in order, then REGION_LAYER if asked for.
+        `names` in LAYER_NAMES' order, then REGION_LAYER if asked for.
     """
     shown = filter_strikes(strikes, params.filters)
-    layers = {
-        "strikes": measure(shown, params.sites, params.min_km, params.max_km),
-        "rings": rings_frame(
+    builders: dict[str, Callable[[], gpd.GeoDataFrame]] = {
+        "strikes": lambda: measure(shown, params.sites, params.min_km, params.max_km),
+        "rings": lambda: rings_frame(
             params.sites, params.min_km, params.max_km, tolerance_m=params.tolerance_m
         ),
-        "launch_sites": sites_frame(params.sites),
-        "deployments": deployments(),
-        "cities_in_range": cities_frame(params.sites, params.min_km, params.max_km),
+        "launch_sites": lambda: sites_frame(params.sites),
+        "deployments": deployments,
+        "cities_in_range": lambda: cities_frame(params.sites, params.min_km, params.max_km),
     }
+    unknown = set(names) - set(builders)
+    if unknown:
+        raise ParameterError(f"unknown layers {sorted(unknown)}; known: {list(builders)}")
+    layers = {name: build() for name, build in builders.items() if name in names}
     if with_region:
         layers[REGION_LAYER] = launch_region_frame(
             shown, params.min_km, params.max_km, tolerance_m=params.tolerance_m
