@@ -38,6 +38,18 @@ def timed(work: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+def rounds(
+    work: Callable[[], object], baseline: Callable[[], object]
+) -> tuple[float, float, float]:
+    """Time `work` and `baseline` in turn, ROUNDS times: medians and the median ratio."""
+    times = [(timed(work), timed(baseline)) for _ in range(ROUNDS)]
+    return (
+        statistics.median(w for w, _ in times),
+        statistics.median(b for _, b in times),
+        statistics.median(w / b for w, b in times),
+    )
+
+
 def vertices(geometry: object) -> int:
     return int(shapely.get_num_coordinates(geometry))
 
@@ -74,24 +86,17 @@ def regions() -> None:
 
 def region_row(count: int, where: str, lons: np.ndarray, lats: np.ndarray) -> None:
     """Time one strike set and print its row."""
-    whole: list[float] = []
-    bands: list[float] = []
-    for _ in range(ROUNDS):
-        whole.append(timed(lambda: launch_region(lons, lats, MIN_KM, MAX_KM)))
-        bands.append(
-            timed(
-                lambda: [
-                    export_geometry(range_band(x, y, MIN_KM, MAX_KM))
-                    for x, y in zip(lons, lats, strict=True)
-                ]
-            )
-        )
+    whole, bands, ratio = rounds(
+        lambda: launch_region(lons, lats, MIN_KM, MAX_KM),
+        lambda: [
+            export_geometry(range_band(x, y, MIN_KM, MAX_KM))
+            for x, y in zip(lons, lats, strict=True)
+        ],
+    )
     every, some = launch_region(lons, lats, MIN_KM, MAX_KM)
-    ratios = [w / b for w, b in zip(whole, bands, strict=True)]
     print(
-        f"| {count:,} | {where} | {statistics.median(whole):.3f} "
-        f"| {statistics.median(bands):.3f} "
-        f"| {statistics.median(ratios):.1f}x | {vertices(every.geometry):,} / "
+        f"| {count:,} | {where} | {whole:.3f} | {bands:.3f} "
+        f"| {ratio:.1f}x | {vertices(every.geometry):,} / "
         f"{every.area_km2:,.0f} | {vertices(some.geometry):,} / {some.area_km2:,.0f} |"
     )
 
@@ -112,27 +117,21 @@ def cities_for_sites() -> None:
     places = cities(0)
     lons = [c.point.lon for c in places]
     lats = [c.point.lat for c in places]
-    whole: list[float] = []
-    matrix: list[float] = []
-    for _ in range(ROUNDS):
-        whole.append(timed(lambda: cities_in_range(sites, places, MIN_KM, MAX_KM)))
-        matrix.append(
-            timed(
-                lambda: distances_km(
-                    lons, lats, [s.point.lon for s in sites], [s.point.lat for s in sites]
-                )
-            )
-        )
+    whole, matrix, ratio = rounds(
+        lambda: cities_in_range(sites, places, MIN_KM, MAX_KM),
+        lambda: distances_km(
+            lons, lats, [s.point.lon for s in sites], [s.point.lat for s in sites]
+        ),
+    )
     result = cities_in_range(sites, places, MIN_KM, MAX_KM)
-    ratios = [w / m for w, m in zip(whole, matrix, strict=True)]
     print(f"\n{SITES} launch points x {len(places):,} GeoNames cities, {ROUNDS} rounds\n")
     print("| work | median s | ratio (median) |")
     print("|---|---|---|")
     print(
         f"| `cities_in_range` ({len(result.cities):,} city rows within {MAX_KM:.0f} km) "
-        f"| {statistics.median(whole):.3f} | {statistics.median(ratios):.2f}x |"
+        f"| {whole:.3f} | {ratio:.2f}x |"
     )
-    print(f"| the distance matrix alone | {statistics.median(matrix):.3f} | 1.00x |")
+    print(f"| the distance matrix alone | {matrix:.3f} | 1.00x |")
 
 
 if __name__ == "__main__":
