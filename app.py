@@ -246,6 +246,8 @@ URL_PARAMETERS = {
 }
 URL_TEXT_PARAMETERS = {"sites", "custom", "from", "to", "attr", "view", "tab"}
 MAX_URL_VALUE_CHARS = 4000
+CUSTOM_FROM_LINK_TOO_LONG = "custom_from_link_too_long"
+CLEAR_CUSTOM = "clear_custom"
 
 
 def url_notes() -> list[str]:
@@ -272,6 +274,9 @@ def url_notes() -> list[str]:
             del st.query_params[key]
         elif any(len(v) > MAX_URL_VALUE_CHARS for v in values):
             notes.append(f"{key}: longer than {MAX_URL_VALUE_CHARS} characters; ignored")
+            del st.query_params[key]
+            if key == "custom":  # its box would show (and use) the first 4,000 characters
+                st.session_state[CUSTOM_FROM_LINK_TOO_LONG] = True
     st.session_state["url_notes"] = notes
     return notes
 
@@ -337,6 +342,8 @@ def sidebar_sites() -> tuple[LaunchSite, ...]:
         help="How far from the point the launch may have been. Drawn as a dashed circle; with "
         "'reach envelopes' on, the max range from some / every point of that area.",
     )
+    if st.session_state.pop(CLEAR_CUSTOM, False):
+        st.session_state["custom"] = ""
     custom_text = st.sidebar.text_area(
         "Your own launch points (one per line)",
         key="custom",
@@ -346,6 +353,11 @@ def sidebar_sites() -> tuple[LaunchSite, ...]:
         help="Add, edit or remove lines; each line is name=..., lat=..., lon=... and optionally "
         "uncertainty_km=...",
     )
+    if st.session_state.pop(CUSTOM_FROM_LINK_TOO_LONG, False):
+        # The box was filled from the link before it could be stopped: empty it and run again
+        # (a value set in code takes effect from the second run of a session).
+        st.session_state[CLEAR_CUSTOM] = True
+        st.rerun()
     sites = [
         LaunchSite(**{**candidates[i].__dict__, "uncertainty_km": float(uncertainty_km)})
         for i in chosen

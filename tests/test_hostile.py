@@ -39,6 +39,7 @@ from mapviz.loaders import read_strikes
 from mapviz.reference import parse_site, reference_strikes
 
 APP = str(Path(__file__).parents[1] / "app.py")
+DEFAULT_SITE_NAMES = ("Belgorod (city centre)", "Kursk (city centre)", "Voronezh (city centre)")
 
 
 @pytest.fixture(scope="module")
@@ -204,6 +205,17 @@ def test_hostile_link_parameters_are_ignored_with_a_note(
         assert not any("could not be used" in w.value for w in at.warning)
     range_ = map_args(at)["range"]
     assert (range_["min_km"], range_["max_km"]) == sliders
+
+
+def test_an_over_long_link_value_is_not_used_in_part() -> None:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["custom"] = "name=Long point,lat=50.3,lon=37.1\n" + "x" * 5000
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("custom: longer than 4000 characters; ignored" in t.value for t in at.text)
+    names = [site["name"] for site in map_args(at)["rings"]["sites"]]
+    assert names == list(DEFAULT_SITE_NAMES)  # nothing of it used
+    assert at.sidebar.text_area(key="custom").value == ""  # nor shown
 
 
 def test_min_above_max_in_a_link_draws_only_the_max_ring() -> None:
