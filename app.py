@@ -106,7 +106,7 @@ from mapviz.reference import (
     range_presets,
     reference_strikes,
 )
-from mapviz.staticcache import publish
+from mapviz.staticcache import PrivateFolder, publish, sweep_private
 from mapviz.synthetic import synthetic_strikes
 from mapviz.worker import read_strikes_isolated
 
@@ -119,6 +119,10 @@ MAX_UNCERTAINTY_SLIDER_KM = 300
 MAP_HEIGHT_PX = 620
 MAP_KEY = "map"
 PICKED_KEY = "picked_strikes"
+PRIVATE_FOLDER_KEY = "private_cache_folder"
+"""This session's `PrivateFolder` of the layer cache (files derived from its upload)."""
+PRIVATE_IDLE_S = float(os.environ.get("MAPVIZ_PRIVATE_IDLE_S", "1800"))
+"""A private folder no session has used for this long is deleted (its session has ended)."""
 """Index labels of the strikes picked in the strike table (kept while other tabs are open)."""
 MAP = components.declare_component("mapviz_map", path=str(MAP_COMPONENT_DIR))
 
@@ -158,26 +162,61 @@ def filtered(_strikes: gpd.GeoDataFrame, source_key: str, filters: Filters) -> g
     return filter_strikes(_strikes, filters)
 
 
-def served_url(payload: bytes, prefix: str, suffix: str = ".json") -> str:
-    """Write `payload` to the static layer cache (named by its hash); return the URL to fetch."""
-    return LAYER_CACHE_URL.format(name=publish(STATIC_CACHE, payload, prefix=prefix, suffix=suffix))
+def served_url(payload: bytes, prefix: str, suffix: str = ".json", folder: str = "") -> str:
+    """Write `payload` to the static layer cache (named by its hash); return the URL to fetch.
+
+    `folder`: a session's private folder (`private_folder`) for files derived from an upload.
+    """
+    name = publish(STATIC_CACHE / folder, payload, prefix=prefix, suffix=suffix, root=STATIC_CACHE)
+    return LAYER_CACHE_URL.format(name=f"{folder}/{name}" if folder else name)
+
+
+def private_folder(source_key: str) -> str:
+    """Return the cache folder for files derived from `source_key` (this session's for uploads).
+
+    Its name cannot be guessed, and it is deleted when the session ends; the shipped and
+    synthetic data's files are shared ("").
+    """
+    if not source_key.startswith("upload-"):
+        return ""
+    if PRIVATE_FOLDER_KEY not in st.session_state:
+        st.session_state[PRIVATE_FOLDER_KEY] = PrivateFolder(STATIC_CACHE)
+    folder: PrivateFolder = st.session_state[PRIVATE_FOLDER_KEY]
+    folder.touch()  # in use: a slider press reruns only the map, not `keep_private_folders`
+    return folder.name
+
+
+def keep_private_folders() -> None:
+    """Mark this session's private folder as in use; delete those of sessions long gone."""
+    folder = st.session_state.get(PRIVATE_FOLDER_KEY)
+    if isinstance(folder, PrivateFolder):
+        folder.touch()
+    sweep_private(STATIC_CACHE, idle_s=PRIVATE_IDLE_S)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)
 def published_strikes(
-    _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters
+    _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters, folder: str
 ) -> tuple[str, ...]:
     """URLs of the filtered strikes' typed arrays, then of their tooltip files (written once)."""
     del source_key, filters  # cache key only
-    tips = [served_url(chunk, "tips") for chunk in tooltip_chunks(strike_tooltips(_strikes))]
-    return (served_url(strike_binary(_strikes), "strikes", suffix=".bin"), *tips)
+    tips = [
+        served_url(chunk, "tips", folder=folder)
+        for chunk in tooltip_chunks(strike_tooltips(_strikes))
+    ]
+    return (served_url(strike_binary(_strikes), "strikes", suffix=".bin", folder=folder), *tips)
+
+
+def cached_file(url: str) -> Path:
+    """Return the file behind a layer cache URL."""
+    return STATIC_CACHE / url.removeprefix(LAYER_CACHE_URL.format(name=""))
 
 
 def still_served(cached: Any, *args: Any, **kwargs: Any) -> Any:
     """Call a cached publishing function; publish again if one of its files has been evicted."""
     result = cached(*args, **kwargs)
     urls = result if isinstance(result, tuple) else (result,)
-    if not all((STATIC_CACHE / Path(url).name).is_file() for url in urls):
+    if not all(cached_file(url).is_file() for url in urls):
         cached.clear()
         result = cached(*args, **kwargs)
     return result
@@ -666,10 +705,11 @@ def published_region(
     picked: tuple[Any, ...],
     min_km: float,
     max_km: float,
+    folder: str,
 ) -> str:
     """URL of the launch region's polygons (`region_records`) for the map."""
     del source_key, filters, picked, min_km, max_km  # cache key only
-    return served_url(records_payload(region_records(_region)), "region")
+    return served_url(records_payload(region_records(_region)), "region", folder=folder)
 
 
 @st.fragment
@@ -794,13 +834,18 @@ def static_layers(
                     picked=selection.picked(),
                     min_km=float(first["min_km"]),
                     max_km=float(first["max_km"]),
+                    folder=private_folder(selection.source_key),
                 )
             )
         )
     shown = selection.shown()
     if show["strikes"] and len(shown):
         strikes, *tips = still_served(
-            published_strikes, shown, selection.source_key, selection.filters
+            published_strikes,
+            shown,
+            selection.source_key,
+            selection.filters,
+            private_folder(selection.source_key),
         )
         layers += strike_layers(strikes, tips, len(shown))
     if show["sites"] and any(s.uncertainty_km > 0 for s in sites):
@@ -1079,6 +1124,7 @@ ABOUT = (Path(__file__).parent / "docs" / "ABOUT.md").read_text(encoding="utf-8"
 def main() -> None:
     """Render the page."""
     st.title("mapviz: strike reports, geodesic range rings, hypothetical deployments")
+    keep_private_folders()
     notes = url_notes()
     if notes:
         st.warning("Parts of this link could not be used:")

@@ -48,9 +48,9 @@ def km_between(a: tuple[float, float], b: list[float]) -> float:
 
 
 def served_file(url: str) -> Path:
-    """The file behind a layer's static URL (app/static/cache/NAME)."""
+    """The file behind a layer's static URL (app/static/cache/[FOLDER/]NAME)."""
     assert url.startswith("app/static/cache/")
-    return ROOT / "static" / "cache" / Path(url).name
+    return ROOT / "static" / "cache" / url.removeprefix("app/static/cache/")
 
 
 CUSTOM = {"Test point": (37.1, 50.3)}
@@ -474,3 +474,25 @@ def test_in_range_tab_lists_cities_with_totals(app: AppTest) -> None:
     assert "Kharkiv" in set(belgorod["name"])
     assert not belgorod.set_index("name").loc["Kharkiv", "in_band"]  # about 70 km: not in band
     assert "GeoNames" in " ".join(c.value for c in app.caption)
+
+
+def test_files_derived_from_an_upload_are_private_to_the_session() -> None:
+    """Each session's upload-derived files sit in its own unguessable folder, gone with it."""
+    data = (DATA / "bad_rows.csv").read_bytes()
+    sessions = [AppTest.from_file(APP, default_timeout=120) for _ in range(2)]
+    urls = []
+    for at in sessions:
+        run(at)
+        shipped = layer(spec(at), "strikes")["data"]
+        assert shipped.count("/") == 3  # app/static/cache/NAME: shared by every session
+        at.file_uploader[0].upload("bad_rows.csv", data, "text/csv")
+        run(at)
+        urls.append(layer(spec(at), "strikes")["data"])
+    folders = [url.split("/")[3] for url in urls]
+    assert all(folder.startswith("s-") and len(folder) >= 32 for folder in folders)
+    assert folders[0] != folders[1]  # the same file, a folder per session
+    assert all(served_file(url).is_file() for url in urls)
+    first = sessions[0].session_state["private_cache_folder"]
+    first.remove()  # what happens when the session's state is dropped
+    assert not served_file(urls[0]).exists()
+    assert served_file(urls[1]).is_file()

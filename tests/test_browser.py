@@ -709,3 +709,27 @@ def test_the_server_answers_while_a_large_upload_is_read(
     assert len(waits) > 50, len(waits)  # it kept answering while the file was read
     assert max(waits) < 2.0, sorted(waits)[-5:]
     close_app(page)
+
+
+def test_an_uploads_files_go_when_its_session_ends(browser: Any, tmp_path: Path) -> None:
+    """The strikes of an upload are served from the session's own folder, deleted after it."""
+    idle = {"MAPVIZ_PRIVATE_IDLE_S": "3"}
+    with streamlit_server(env=idle) as running:
+        page = open_app(browser, running.url + "/?view=Kharkiv")
+        csv = tmp_path / "one.csv"
+        csv.write_text("id,date,place,lat,lon\ns1,2024-01-02,Centre strike,50.4,36.8\n")
+        page.locator("input[type=file]").set_input_files(str(csv))
+        wait_for_quiet(page)
+        tooltip = tooltip_at_centre(page)  # its details come from the private folder
+        assert "Centre strike" in tooltip.inner_text()
+        script = "() => window.mapviz.strikeTips.urls[0]"  # the strikes' tooltip file
+        url = map_frame(page).locator("body").evaluate(script)
+        name = url.split("/app/static/cache/", 1)[1]
+        folder = Path(__file__).parents[1] / "static" / "cache" / name.split("/")[0]
+        assert folder.name.startswith("s-"), url
+        assert (folder / name.split("/")[1]).is_file()
+        close_app(page)
+        time.sleep(4)
+        other = open_app(browser, running.url + "/?view=Kharkiv")  # any later page sweeps
+        assert not folder.exists()
+        close_app(other)

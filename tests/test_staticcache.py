@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import gc
 import hashlib
+import os
 import stat
+import time
 from pathlib import Path
 
 import pytest
 
 from mapviz import staticcache
-from mapviz.staticcache import publish
+from mapviz.staticcache import PrivateFolder, publish, sweep_private
 
 
 def test_publish_names_files_by_content(tmp_path: Path) -> None:
@@ -30,3 +33,42 @@ def test_old_files_of_a_prefix_are_evicted(tmp_path: Path, monkeypatch: pytest.M
     assert names[-1] in remaining
     assert strikes in remaining  # circles churning with launch point edits never evict strikes
     assert not any(p.name.startswith(".tmp-") for p in tmp_path.iterdir())
+
+
+def test_the_cache_is_bounded_in_bytes_across_its_folders(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(staticcache, "MAX_CACHE_BYTES", 2_500)
+    private = tmp_path / "s-private"
+    names = [
+        publish(tmp_path if i % 2 else private, bytes([i]) * 1_000, prefix="strikes", root=tmp_path)
+        for i in range(4)
+    ]
+    files = sorted(p for p in tmp_path.rglob("strikes-*"))
+    assert sum(p.stat().st_size for p in files) <= 2_500
+    assert {p.name for p in files} == set(names[-2:])  # the newest kept, wherever they are
+
+
+def test_a_private_folder_goes_with_its_owner(tmp_path: Path) -> None:
+    owner = PrivateFolder(tmp_path)
+    assert owner.name.startswith("s-")
+    assert len(owner.name) >= 32  # 24 random bytes
+    publish(owner.path, b"x", prefix="strikes", root=tmp_path)
+    assert owner.path.is_dir()
+    path = owner.path
+    del owner
+    gc.collect()
+    assert not path.exists()
+
+
+def test_private_folders_unused_for_a_while_are_swept(tmp_path: Path) -> None:
+    old, fresh = PrivateFolder(tmp_path), PrivateFolder(tmp_path)
+    for owner in (old, fresh):
+        publish(owner.path, b"x", prefix="strikes", root=tmp_path)
+    shared = publish(tmp_path, b"y", prefix="strikes")
+    os.utime(old.path, (time.time() - 100, time.time() - 100))
+    fresh.touch()
+    assert sweep_private(tmp_path, idle_s=50) == [old.name]
+    assert not old.path.exists()
+    assert fresh.path.is_dir()
+    assert (tmp_path / shared).is_file()  # the shared files are not private folders

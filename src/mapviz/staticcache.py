@@ -11,7 +11,11 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
+import secrets
+import shutil
 import tempfile
+import time
+import weakref
 from pathlib import Path
 from typing import Final
 
@@ -22,11 +26,20 @@ uncertainty circles change with every edit of the launch points, the strike laye
 data and filters: one kind never evicts the other)."""
 
 
-def publish(folder: Path, payload: bytes, *, prefix: str, suffix: str = ".json") -> str:
+MAX_CACHE_BYTES: Final = 2 * 2**30
+"""The whole cache (its private folders included) is kept under this many bytes: the oldest
+files go first, whichever folder they are in."""
+PRIVATE_PREFIX: Final = "s-"
+
+
+def publish(
+    folder: Path, payload: bytes, *, prefix: str, suffix: str = ".json", root: Path | None = None
+) -> str:
     """Write `payload` to `folder` under a content hash name and return that file name.
 
     Writing is atomic (temporary file, then rename), so concurrent sessions publishing the same
-    content never see a partial file.
+    content never see a partial file. `root` is the cache that holds `folder` (`folder` itself
+    by default), kept under MAX_CACHE_BYTES.
     """
     name = f"{prefix}-{hashlib.sha256(payload).hexdigest()[:32]}{suffix}"
     target = folder / name
@@ -39,7 +52,60 @@ def publish(folder: Path, payload: bytes, *, prefix: str, suffix: str = ".json")
     Path(temporary).chmod(PUBLIC_FILE_MODE)
     Path(temporary).replace(target)
     _evict(folder, prefix=prefix, keep=name)
+    _bound_bytes(root or folder, keep=target)
     return name
+
+
+def _bound_bytes(root: Path, *, keep: Path) -> None:
+    """Delete the oldest files under `root` until it holds at most MAX_CACHE_BYTES."""
+    files = []
+    for path in root.rglob("*"):
+        with contextlib.suppress(FileNotFoundError):
+            info = path.stat()
+            if path.is_file() and not path.name.startswith(".tmp-"):
+                files.append((info.st_mtime, info.st_size, path))
+    total = sum(size for _, size, _ in files)
+    for _, size, path in sorted(files, key=lambda f: f[0]):
+        if total <= MAX_CACHE_BYTES:
+            break
+        if path != keep:
+            path.unlink(missing_ok=True)
+            total -= size
+
+
+class PrivateFolder:
+    """A folder of the cache that one session owns, under an unguessable name.
+
+    It is deleted when this object is garbage-collected (keep it only in the session's state),
+    when `remove` is called, or by `sweep_private` once it has not been used for a while: a
+    server frees a closed session's state only lazily.
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.name = PRIVATE_PREFIX + secrets.token_urlsafe(24)
+        self.path = root / self.name
+        self._remove = weakref.finalize(self, shutil.rmtree, self.path, ignore_errors=True)
+
+    def touch(self) -> None:
+        """Mark the folder as in use now (its session is running)."""
+        with contextlib.suppress(FileNotFoundError):
+            os.utime(self.path)
+
+    def remove(self) -> None:
+        """Delete the folder and its files now."""
+        self._remove()
+
+
+def sweep_private(root: Path, *, idle_s: float) -> list[str]:
+    """Delete the private folders under `root` unused for `idle_s` seconds; return their names."""
+    cutoff = time.time() - idle_s
+    swept = []
+    for path in root.glob(PRIVATE_PREFIX + "*"):
+        with contextlib.suppress(FileNotFoundError):
+            if path.is_dir() and path.stat().st_mtime < cutoff:
+                shutil.rmtree(path, ignore_errors=True)
+                swept.append(path.name)
+    return swept
 
 
 def _evict(folder: Path, *, prefix: str, keep: str) -> None:
