@@ -196,8 +196,22 @@ def open_measured(browser: Any, url: str, *, mapviz: bool) -> tuple[Any, Screen,
 
 
 def press_slider(page: Any, screen: Screen, measured: Measured, *, mapviz: bool) -> None:
-    """Press "Max range (km)" PRESSES times; record each press's times and CPU."""
+    """Press "Max range (km)" PRESSES times; record each press's times and CPU.
+
+    mapviz's ring counts (the table under the map) must be on screen with the whole map, or
+    "settled" would miss their change: the page is scrolled to show the table, and the run stops
+    if the map or the table is then out of the screen.
+    """
+    if mapviz:
+        counts = page.get_by_test_id("stTable").first
+        counts.evaluate("(table) => table.scrollIntoView({block: 'end'})")
+        page.wait_for_timeout(500)
+        table = counts.bounding_box()
+        if table is None or table["y"] + table["height"] > VIEWPORT["height"] + 1:
+            raise SystemExit(f"the ring counts are not on screen: {table}")
     box = map_box(page, in_frame=mapviz)
+    if box[1] < 0 or box[3] > VIEWPORT["height"]:
+        raise SystemExit(f"the map is not wholly on screen: {box}")
     slider = slider_thumb(page, "Max range (km)", in_map=mapviz)
     slider.focus()
     for _ in range(PRESSES):
