@@ -790,8 +790,16 @@ def region_summary(
     (st.warning if every["geometry"] is None else st.success)(str(every["summary"]))
     st.text(str(some["summary"]))
     if sites:
+        # the shown strikes' distances are cached for the ring counts: take their rows
+        shown = selection.shown().index
+        matrix = selection.distances(sites)[shown.get_indexer(strikes.index)]
         table = sites_in_region(
-            sites, strikes.geometry.x, strikes.geometry.y, params.min_km, params.max_km
+            sites,
+            strikes.geometry.x,
+            strikes.geometry.y,
+            params.min_km,
+            params.max_km,
+            matrix_km=matrix,
         )
         st.table(
             table.rename(

@@ -505,9 +505,18 @@ def export_geometry(geometry: BaseGeometry) -> Polygon | MultiPolygon:
     # last bits, and unmerged they make a MultiPolygon of two touching parts that GDAL's
     # RFC 7946 writer turns into a GeometryCollection.
     merged = shapely.unary_union(pieces, grid_size=_SEAM_GRID_DEG)
-    parts = [p for p in _polygons_of_any(merged) if p.area > 0]
-    result: Polygon | MultiPolygon = parts[0] if len(parts) == 1 else MultiPolygon(parts)
-    return shapely.orient_polygons(result)
+    return shapely.orient_polygons(polygonal(merged))
+
+
+def polygonal(geometry: BaseGeometry) -> Polygon | MultiPolygon:
+    """Return the parts of non-zero area of a GEOS result: a Polygon, a MultiPolygon, or empty.
+
+    Clipping and overlays can add lines and points where shapes touch; they are dropped.
+    """
+    parts = [p for p in _polygons_of_any(geometry) if p.area > 0]
+    if not parts:
+        return Polygon()
+    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
 def _polygons_of_any(geometry: BaseGeometry) -> list[Polygon]:

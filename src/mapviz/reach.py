@@ -31,7 +31,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from mapviz.errors import ParameterError
-from mapviz.geodesy import GEOD, distances_km, export_geometry, range_band
+from mapviz.geodesy import GEOD, distances_km, export_geometry, polygonal, range_band
 from mapviz.reference import City, LaunchSite
 from mapviz.units import (
     DEFAULT_RING_TOLERANCE_M,
@@ -108,22 +108,6 @@ def geodesic_area_km2(geometry: BaseGeometry) -> float:
         return 0.0
     area_m2, _ = GEOD.geometry_area_perimeter(shapely.orient_polygons(geometry))
     return abs(float(area_m2)) / M2_PER_KM2
-
-
-def _polygonal(geometry: BaseGeometry) -> Polygon | MultiPolygon:
-    """Return the polygons of a GEOS result (overlays add lines and points where shapes touch)."""
-    parts: list[Polygon] = []
-    stack = [geometry]
-    while stack:
-        g = stack.pop()
-        if isinstance(g, Polygon):
-            if not g.is_empty and g.area > 0:
-                parts.append(g)
-        elif hasattr(g, "geoms"):
-            stack.extend(g.geoms)
-    if not parts:
-        return Polygon()
-    return parts[0] if len(parts) == 1 else MultiPolygon(parts)
 
 
 def _central_lon(lons: npt.NDArray[np.float64]) -> float:
@@ -208,11 +192,11 @@ def launch_region(
         )
         for lon, lat in points
     ]
-    every = _polygonal(shapely.intersection_all(bands) if len(bands) > 1 else bands[0])
-    some = _polygonal(shapely.union_all(bands))
+    every = polygonal(shapely.intersection_all(bands) if len(bands) > 1 else bands[0])
+    some = polygonal(shapely.union_all(bands))
 
     def region(kind: RegionKind, framed: Polygon | MultiPolygon) -> LaunchRegion:
-        display = _polygonal(shapely.affinity.translate(framed, xoff=centre))
+        display = polygonal(shapely.affinity.translate(framed, xoff=centre))
         geometry = export_geometry(display) if not display.is_empty else Polygon()
         return LaunchRegion(
             kind=kind,
@@ -234,24 +218,31 @@ def sites_in_region(
     lats: npt.ArrayLike,
     min_km: float,
     max_km: float,
+    *,
+    matrix_km: npt.NDArray[np.float64] | None = None,
 ) -> pd.DataFrame:
     """Return, per launch point, how many of the strikes lie in its band, from exact distances.
 
     Columns: ``site``, ``strikes_in_band``, ``strikes``, ``reach_all`` (every strike in its band:
     inside the ``reach_all`` region) and ``reach_any`` (at least one). Distances are geodesic,
-    not read off the polygons.
+    not read off the polygons; `matrix_km` may pass the strikes x sites distances computed
+    earlier (`geodesy.distances_km`), as the page has them for every slider press.
     """
-    lon = np.asarray(lons, dtype=np.float64).ravel()
-    lat = np.asarray(lats, dtype=np.float64).ravel()
-    matrix = distances_km(lon, lat, [s.point.lon for s in sites], [s.point.lat for s in sites])
-    in_band = (matrix >= min_km) & (matrix <= max_km)
+    if matrix_km is None:
+        lon = np.asarray(lons, dtype=np.float64).ravel()
+        lat = np.asarray(lats, dtype=np.float64).ravel()
+        matrix_km = distances_km(
+            lon, lat, [s.point.lon for s in sites], [s.point.lat for s in sites]
+        )
+    count = matrix_km.shape[0]
+    in_band = (matrix_km >= min_km) & (matrix_km <= max_km)
     hits = in_band.sum(axis=0)
     return pd.DataFrame(
         {
             "site": [s.name for s in sites],
             "strikes_in_band": hits.astype(int),
-            "strikes": len(lon),
-            "reach_all": (hits == len(lon)) & (len(lon) > 0),
+            "strikes": count,
+            "reach_all": (hits == count) & (count > 0),
             "reach_any": hits > 0,
         }
     )

@@ -2,10 +2,11 @@
 
 The dashboard reads uploads here, not in its own process: a file that would take minutes or
 gigabytes to read (a hostile one, or a very large one) is stopped at the limit and refused with a
-message saying which limit, and parsing never holds the server's other sessions (their pages, its
-health endpoint) by the interpreter lock. Processes start from a fork server that has already
-imported the loaders, so an upload waits tens of milliseconds for its process, not the seconds
-those imports take.
+message saying which limit. Parsing no longer competes with the server's other sessions for the
+interpreter lock, though handing a large result back still does (docs/BENCHMARKS.md: the health
+endpoint's slowest answer during a million-row upload was no faster). Processes start from a
+fork server that has already imported the loaders, so an upload waits tens of milliseconds for
+its process, not the seconds those imports take.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from mapviz.errors import DataValidationError, MapvizError, ParameterError, Unre
 from mapviz.loaders import LoadResult, read_strikes
 
 READ_TIMEOUT_S: Final = float(os.environ.get("MAPVIZ_READ_TIMEOUT_S", "120"))
-"""Longest a file may take to read (a 1,000,000-row CSV takes about 20 s; docs/BENCHMARKS.md)."""
+"""Longest a file may take to read (a 1,000,000-row CSV took 10.5 s; docs/BENCHMARKS.md)."""
 READ_MEMORY_BYTES: Final = int(os.environ.get("MAPVIZ_READ_MEMORY_MB", "6144")) * 2**20
 """Address space the reading process may use (its libraries take about 1.5 GB of it)."""
 
