@@ -54,6 +54,7 @@ from mapviz.deck import (
     site_label_records,
     site_layers,
     site_records,
+    spec_files,
     strike_binary,
     strike_layers,
     strike_tooltips,
@@ -737,20 +738,31 @@ def map_fragment(
             region = selection.region(min_km, max_km, params.tolerance_m)
         except ParameterError as exc:
             refusal = str(exc)
-    layers = [
-        *basemap_layers(still_served(published_basemap)),
-        *static_layers(selection, sites, show, params.tolerance_m, region=region),
-    ]
+    spec_url, *_ = still_served(
+        published_spec,
+        selection,
+        region,
+        source_key=selection.source_key,
+        filters=selection.filters,
+        picked=selection.picked() if region is not None else (),
+        region_km=(min_km, max_km) if region is not None else None,
+        sites=sites,
+        show=show,
+        tolerance_m=params.tolerance_m,
+        view_key=view_key,
+        folder=private_folder(selection.source_key),
+    )
     rings = ring_spec(
         sites, tolerance_m=params.tolerance_m, show=show["rings"], envelopes=show["envelopes"]
     )
     counts = ring_counts(selection.sorted_distances(sites), sites, min_km, max_km)
     # Everything is computed before anything is drawn, so the map and the counts reach the
     # browser together and it renders the page once for them (docs/BENCHMARKS.md). The static
-    # layers' spec is the same on every slider press, and the map converts it only when it
+    # layers' spec is the same on every slider press (unless the launch region is shown): it is
+    # found in the cache, its URL sent again, and the map fetches and converts it only when it
     # changes; the rings follow the sliders in the browser.
     args = map_args(
-        static_spec(layers, view_key),
+        spec_url,
         view_key=view_key,
         rings=rings,
         range_=range_,
@@ -867,10 +879,34 @@ def static_layers(
     return layers
 
 
-def static_spec(layers: list[Any], view_key: str) -> str:
-    """Return the deck spec (JSON) of the layers that do not follow the sliders."""
-    spec: str = deck(layers, VIEW_PRESETS[view_key]).to_json()
-    return spec
+@st.cache_data(max_entries=64, show_spinner=False)
+def published_spec(
+    _selection: Selection,
+    _region: gpd.GeoDataFrame | None,
+    *,
+    source_key: str,
+    filters: Filters,
+    picked: tuple[Any, ...],
+    region_km: tuple[float, float] | None,
+    sites: tuple[LaunchSite, ...],
+    show: dict[str, bool],
+    tolerance_m: float,
+    view_key: str,
+    folder: str,
+) -> tuple[str, ...]:
+    """URL of the deck spec of the layers that do not follow the sliders, then of its files.
+
+    Built and written once for each distinct input: a slider press (the launch region hidden)
+    finds it here, so its rerun neither rebuilds the layers nor sends their spec again. The
+    files it names are listed so that `still_served` builds it again if one was evicted.
+    """
+    del source_key, filters, picked, region_km  # cache key only
+    layers = [
+        *basemap_layers(still_served(published_basemap)),
+        *static_layers(_selection, sites, show, tolerance_m, region=_region),
+    ]
+    spec = deck(layers, VIEW_PRESETS[view_key]).to_json()
+    return (served_url(spec.encode(), "spec", folder=folder), *spec_files(spec))
 
 
 @st.cache_data(show_spinner=False)

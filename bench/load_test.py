@@ -3,8 +3,13 @@
 Loopback only, bounded in sessions and time. Every round presses a key in every session first
 (so the server runs their reruns concurrently), then waits for each session's repaint.
 
-Run: `.venv/bin/python bench/load_test.py [SESSIONS] [SECONDS]` (default 20 sessions, 60 s).
-Prints a Markdown table for docs/BENCHMARKS.md; exits 1 when a check fails.
+Run: `.venv/bin/python bench/load_test.py [SESSIONS] [SECONDS] [--no-webgl]` (default 20
+sessions, 60 s). Prints a Markdown table for docs/BENCHMARKS.md; exits 1 when a check fails.
+
+The browsers run on the server's 2 cores. With WebGL (SwiftShader), every press also has all
+20 maps drawn in software there, which a deployment's viewers do on their own machines; with
+`--no-webgl` the pages have no map to draw (they say so; the sliders, counts and downloads work
+as ever), so the latency is the server's rerun and the page's update of its counts.
 """
 
 from __future__ import annotations
@@ -171,9 +176,9 @@ def settle(server: Server, baseline: float) -> float:
     return previous
 
 
-def main(sessions: int, seconds: float) -> int:
+def main(sessions: int, seconds: float, *, webgl: bool = True) -> int:
     with streamlit_server() as server, sync_playwright() as playwright:
-        browser = launch_chromium(playwright)
+        browser = launch_chromium(playwright, webgl=webgl)
         # one warm-up session so the baseline includes the loaded data and caches
         open_app(browser, server.url).close()
         report = run(server, browser, sessions, seconds)
@@ -185,7 +190,11 @@ def main(sessions: int, seconds: float) -> int:
 
 
 if __name__ == "__main__":
-    arguments = [float(a) for a in sys.argv[1:]]
+    arguments = [float(a) for a in sys.argv[1:] if not a.startswith("--")]
     sys.exit(
-        main(int(arguments[0]) if arguments else 20, arguments[1] if len(arguments) > 1 else 60.0)
+        main(
+            int(arguments[0]) if arguments else 20,
+            arguments[1] if len(arguments) > 1 else 60.0,
+            webgl="--no-webgl" not in sys.argv,
+        )
     )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any, cast
 
 from streamlit.testing.v1 import AppTest
@@ -16,9 +17,15 @@ def map_args(at: AppTest) -> dict[str, Any]:
     return cast("dict[str, Any]", json.loads(maps[0].proto.json_args))
 
 
+def served_file(url: str) -> Path:
+    """The file behind a layer's static URL (app/static/cache/[FOLDER/]NAME)."""
+    assert url.startswith("app/static/cache/")
+    return Path(__file__).parents[1] / "static" / "cache" / url.removeprefix("app/static/cache/")
+
+
 def spec(at: AppTest) -> dict[str, Any]:
-    """The deck spec of the map's layers that do not follow the sliders."""
-    return cast("dict[str, Any]", json.loads(map_args(at)["spec"]))
+    """The deck spec of the map's layers that do not follow the sliders (a static file)."""
+    return cast("dict[str, Any]", json.loads(served_file(map_args(at)["spec_url"]).read_text()))
 
 
 def press(at: AppTest, min_km: int, max_km: int) -> AppTest:

@@ -9,10 +9,10 @@ from typing import Any
 import numpy as np
 import pytest
 from geographiclib.geodesic import Geodesic
-from map_reading import map_args, press, spec
+from map_reading import map_args, press, served_file, spec
 from streamlit.testing.v1 import AppTest
 
-from mapviz.deck import STRIKE_BYTES
+from mapviz.deck import STRIKE_BYTES, CompactDeck
 from mapviz.reference import reference_strikes
 
 ROOT = Path(__file__).parents[1]
@@ -45,12 +45,6 @@ def layer(document: dict[str, Any], layer_id: str) -> dict[str, Any]:
 def km_between(a: tuple[float, float], b: list[float]) -> float:
     """Geodesic distance (km, WGS84) between two lon/lat points."""
     return float(Geodesic.WGS84.Inverse(a[1], a[0], b[1], b[0], Geodesic.DISTANCE)["s12"]) / 1000
-
-
-def served_file(url: str) -> Path:
-    """The file behind a layer's static URL (app/static/cache/[FOLDER/]NAME)."""
-    assert url.startswith("app/static/cache/")
-    return ROOT / "static" / "cache" / url.removeprefix("app/static/cache/")
 
 
 CUSTOM = {"Test point": (37.1, 50.3)}
@@ -414,6 +408,35 @@ def test_launch_region_layer_follows_the_sliders(app: AppTest) -> None:
     table = app.table[-1].value
     assert table["Reaches every strike"].tolist() == [False, True, False]
     assert table["Strikes in its band"].tolist() == [3, 5, 2]
+
+
+def test_a_press_neither_rebuilds_nor_resends_the_layers(
+    app: AppTest, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The layers' spec is built once per change and travels as a file's name, not its text."""
+    run(app)
+    spec_url = map_args(app)["spec_url"]
+    built: list[int] = []
+    to_json = CompactDeck.to_json
+
+    def counted(deck: CompactDeck) -> str:
+        built.append(1)
+        return to_json(deck)
+
+    monkeypatch.setattr(CompactDeck, "to_json", counted)
+    press(app, 380, 900)
+    assert map_args(app)["range"]["max_km"] == 900
+    assert map_args(app)["spec_url"] == spec_url
+    assert built == []
+    sent = app.get("component_instance")[0].proto.json_args
+    assert len(sent) < 3_000, len(sent)  # the rings' sites and style, the range: no layers
+    # with the launch region shown, a press changes a layer: the spec is built again, once
+    app.checkbox(key="show_region").check()
+    run(app)
+    with_region, built[:] = map_args(app)["spec_url"], []
+    press(app, 150, 450)
+    assert map_args(app)["spec_url"] != with_region
+    assert len(built) == 1
 
 
 def test_empty_launch_region_is_said_in_words(app: AppTest) -> None:

@@ -55,7 +55,13 @@ def test_min_not_below_max_draws_the_max_disk_only() -> None:
 def test_the_arguments_are_json_with_inert_names() -> None:
     site = LaunchSite("x", "@@=constructor", LonLat(36.5, 50.6), 25.0)
     rings = ring_spec((site,), tolerance_m=50.0, show=True, envelopes=False)
-    args = map_args("{}", view_key="kharkiv", rings=rings, range_=Range(seq=3), height_px=620)
+    args = map_args(
+        "app/static/cache/spec-0.json",
+        view_key="kharkiv",
+        rings=rings,
+        range_=Range(seq=3),
+        height_px=620,
+    )
     assert json.loads(json.dumps(args)) == args  # what Streamlit sends is plain JSON
     (sent,) = args["rings"]["sites"]
     assert sent == {

@@ -242,9 +242,10 @@ def _wait_healthy(base: str, process: subprocess.Popen[bytes]) -> None:
     raise TimeoutError(f"streamlit at {base} not healthy after {SERVER_START_TIMEOUT_S} s")
 
 
-def launch_chromium(playwright: Any) -> Any:
-    """Start headless Debian Chromium (WebGL through SwiftShader)."""
-    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+def launch_chromium(playwright: Any, *, webgl: bool = True) -> Any:
+    """Start headless Debian Chromium (WebGL through SwiftShader, or without WebGL)."""
+    args = CHROMIUM_ARGS if webgl else [*CHROMIUM_ARGS, "--disable-webgl"]
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=args)
 
 
 def open_app(
@@ -259,7 +260,8 @@ def open_app(
     """Open the app in a fresh browser context and wait for the map to be drawn.
 
     A fresh context has an empty cache and storage, like a new browser; it carries the websocket
-    probe; with `has_touch`, a touch screen. Close it with `close_app`.
+    probe; with `has_touch`, a touch screen. In a browser without WebGL, waits for the map's note
+    saying so instead. Close it with `close_app`.
     """
     context = browser.new_context(
         viewport={"width": width, "height": height}, accept_downloads=True, has_touch=has_touch
@@ -270,7 +272,15 @@ def open_app(
         page.on("request", on_request)
     page.goto(url)
     page.wait_for_selector(IDLE, timeout=120_000)
-    page.wait_for_function("() => window.__lastDraw > 0", timeout=60_000)  # the map has drawn
+    page.wait_for_function(  # the map has drawn, or said that it cannot
+        """(mapFrame) => {
+            const frame = document.querySelector(mapFrame);
+            const map = frame && frame.contentWindow && frame.contentWindow.mapviz;
+            return window.__lastDraw > 0 || Boolean(map && map.noWebGL);
+        }""",
+        arg=MAP_FRAME,
+        timeout=60_000,
+    )
     wait_for_quiet(page)
     return page
 

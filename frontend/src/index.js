@@ -2,7 +2,8 @@
 //
 // deck.gl draws every layer. Those that do not follow the range sliders (the vector basemap,
 // place names, strikes, launch points, hypothetical areas, labels) come as pydeck's JSON spec
-// (`mapviz.deck.deck`), converted by deck.gl's JSONConverter once per change; their data are
+// (`mapviz.deck.deck`) in a static file named by its content, fetched and converted by deck.gl's
+// JSONConverter once per change (a slider press sends the same name again); their data are
 // static files fetched once (layerdata.js), so no text from data passes through the converter.
 // The range bands, rings, reach envelopes and ring labels are computed here (rings.js,
 // ringdata.js) whenever a range slider moves.
@@ -49,10 +50,12 @@ const RING_CACHE_SIZE = 256;
 const PLAY_STEP_MS = 900;
 
 let args = null;
-let specText = null;
+let specUrl = null;  // the spec shown, or being fetched
+let specReading = 0;
 let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
+let slidersReady = false;
 let under = null;  // the deck of the layers that do not follow the sliders
 let deck = null;  // the deck over it, which the pointer moves: bands, rings, labels
 let staticLayers = [];  // converted from the spec
@@ -146,7 +149,7 @@ function drawRings() {
 // then does not hold up that frame.
 function onSlide() {
   showRange();
-  drawRings();
+  if (deck) drawRings();
 }
 
 const afterFrames = (count, callback) =>
@@ -413,7 +416,8 @@ function showNoWebGL(reason) {
   note.className = 'no-webgl';
   note.setAttribute('role', 'alert');
   note.textContent = `The map cannot be drawn in this browser: ${reason} ` +
-    'The strike table, the ring counts and the downloads below still work. To see the map, ' +
+    'The range sliders above, the ring counts, the strike table and the downloads below still ' +
+    'work. To see the map, ' +
     'turn on hardware acceleration (WebGL) in the browser\'s settings, or open the page in ' +
     'another browser.';
   map.appendChild(note);
@@ -453,39 +457,60 @@ function createMap(converted) {
   window.mapviz.under = under;
 }
 
+// The spec of the layers that do not follow the sliders (fetched from `url`): converted, and
+// given to the lower deck (the map is made with the first one).
+function showSpec(json) {
+  const spec = absolute(json);
+  const converted = converter.convert(spec);
+  if (!deck && !window.mapviz.noWebGL) createMap(converted);
+  if (!deck) return;
+  const layers = converted.layers.map((layer) => layer.clone({fetch: fetchLayerData}));
+  staticLayers = layers.filter((layer) => !(layer instanceof TextLayer));
+  const labels = spec.layers.findIndex((layer) => layer['@@type'] === 'TextLayer');
+  readLabels(layers[labels] || null, labels < 0 ? null : spec.layers[labels].data);
+  const strikes = spec.layers.find((layer) => layer.tooltipUrls);
+  strikeTips = strikes ? {urls: strikes.tooltipUrls, chunk: strikes.tooltipChunk} : null;
+  window.mapviz.strikeTips = strikeTips;
+  readDays(strikes ? strikes.data : null);
+  files.keep(new Set(spec.layers.flatMap((l) => [l.data, ...(l.tooltipUrls || [])])));
+  if (args.view_key !== viewKey) {
+    viewKey = args.view_key;
+    deck.setProps({initialViewState: {...converted.initialViewState}});
+    under.setProps({viewState: {...converted.initialViewState}});
+    showTooltip(null);
+  }
+  showStaticLayers();
+  drawRings();
+}
+
+// Fetches the spec at `url` (relative to the app) unless it is the one shown or coming.
+function readSpec(url) {
+  if (url === specUrl) return;
+  specUrl = url;
+  specReading += 1;
+  fetch(new URL(url, APP_ROOT)).then((response) => {
+    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
+    return response.json();
+  }).then((json) => {
+    if (url === specUrl) showSpec(json);
+  }).catch((error) => {
+    console.warn(`mapviz: the map's layers from ${url}: ${error}`);
+    if (url === specUrl) specUrl = null;  // asked again by the next rerun
+  }).finally(() => {
+    specReading -= 1;
+  });
+}
+
 function render(next) {
   args = next;
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
   document.documentElement.style.setProperty('--sea', `rgb(${args.background.join(', ')})`);
-  if (specText === null && !hasWebGL2()) showNoWebGL('it has no WebGL 2.');
-  const specChanged = args.spec !== specText;
-  if (specChanged) {
-    specText = args.spec;
-    const spec = absolute(JSON.parse(specText));
-    const converted = converter.convert(spec);
-    if (!deck && !window.mapviz.noWebGL) {
-      setUpSliders(args.slider);
-      setUpTime();
-      createMap(converted);
-    }
-    const layers = converted.layers.map((layer) => layer.clone({fetch: fetchLayerData}));
-    staticLayers = layers.filter((layer) => !(layer instanceof TextLayer));
-    const labels = spec.layers.findIndex((layer) => layer['@@type'] === 'TextLayer');
-    readLabels(layers[labels] || null, labels < 0 ? null : spec.layers[labels].data);
-    const strikes = spec.layers.find((layer) => layer.tooltipUrls);
-    strikeTips = strikes ? {urls: strikes.tooltipUrls, chunk: strikes.tooltipChunk} : null;
-    window.mapviz.strikeTips = strikeTips;
-    if (deck) readDays(strikes ? strikes.data : null);
-    const named = new Set(spec.layers.flatMap((l) => [l.data, ...(l.tooltipUrls || [])]));
-    files.keep(named);
-    if (args.view_key !== viewKey && deck) {
-      viewKey = args.view_key;
-      deck.setProps({initialViewState: {...converted.initialViewState}});
-      under.setProps({viewState: {...converted.initialViewState}});
-      showTooltip(null);
-    }
+  if (!slidersReady) {  // the sliders work with or without a map to draw on
+    slidersReady = true;
+    if (!hasWebGL2()) showNoWebGL('it has no WebGL 2.');
+    setUpSliders(args.slider);
+    setUpTime();
   }
-  if (!deck) return;
   let redraw = false;
   if (args.range.seq !== rangeSeq) {  // a range set by the page (a preset, the link)
     rangeSeq = args.range.seq;
@@ -499,9 +524,8 @@ function render(next) {
     ringsKey = key;
     redraw = true;
   }
-  if (specChanged) showStaticLayers();
-  if (redraw) drawRings();
-  else if (specChanged) showRingLayers();
+  readSpec(args.spec_url);
+  if (deck && redraw) drawRings();
 }
 
 // For the tests and benchmarks: the decks, the rings as computed here, the strikes' tooltip
@@ -514,7 +538,7 @@ window.mapviz = {
   strikeTips: null,
   time: null,  // the time window: {index (-1: all dates), windows, inWindow, total}
   noWebGL: false,
-  busy: () => files.pending() > 0 || [under, deck].some((d) => d && (!d.isInitialized ||
+  busy: () => specReading > 0 || files.pending() > 0 || [under, deck].some((d) => d && (!d.isInitialized ||
     (d.layerManager && !d.layerManager.getLayers().every((l) => l.isLoaded)))),
   // a layer of either deck, by its id
   layer: (id) => [under, deck].map((d) => d && d.layerManager &&

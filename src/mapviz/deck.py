@@ -721,7 +721,7 @@ def basemap_layers(urls: Sequence[str]) -> list[pdk.Layer]:
 class CompactDeck(pdk.Deck):  # type: ignore[misc]
     """A Deck whose JSON has no indentation.
 
-    pydeck indents by 2, which triples the spec that travels to the browser on every rerun.
+    pydeck indents by 2, which triples the spec the browser fetches when the layers change.
     """
 
     def to_json(self) -> str:
@@ -756,4 +756,26 @@ def deck(layers: list[pdk.Layer], view: ViewPreset) -> pdk.Deck:
             min_zoom=MIN_ZOOM,
             max_zoom=MAX_ZOOM,
         ),
+    )
+
+
+def spec_files(spec: str) -> tuple[str, ...]:
+    """Return the URLs of the data files a deck spec (`deck(...).to_json()`) names.
+
+    Parameters
+    ----------
+    spec
+        The spec's JSON.
+
+    Returns
+    -------
+    tuple of str
+        Each layer's `data` URL and its `tooltipUrls`, in the layers' order.
+    """
+    layers = json.loads(spec)["layers"]
+    return tuple(
+        url
+        for layer in layers
+        for url in (layer["data"], *layer.get("tooltipUrls", ()))
+        if isinstance(url, str)
     )

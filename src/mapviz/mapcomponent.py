@@ -4,8 +4,8 @@ The map is a Streamlit component rather than pydeck's chart, so that a range sli
 drawn in the browser without a round trip to the server (docs/BENCHMARKS.md): the component
 holds the two range sliders and computes the rings, bands, reach envelopes and ring labels
 itself (frontend/src/rings.js computes them as `mapviz.geodesy` does); every other layer comes
-as pydeck's JSON spec (`mapviz.deck.deck`), which deck.gl's JSONConverter converts once per
-change. deck.gl draws both.
+as pydeck's JSON spec (`mapviz.deck.deck`), in a static file the map fetches and deck.gl's
+JSONConverter converts once per change. deck.gl draws both.
 
 The sliders' range is the page's state: the page sets it (from the link, or a published
 preset) and says so with a new `Range.seq`; the component reports presses as its value, and
@@ -135,12 +135,16 @@ def ring_spec(
 
 
 def map_args(
-    spec: str, *, view_key: str, rings: dict[str, Any], range_: Range, height_px: int
+    spec_url: str, *, view_key: str, rings: dict[str, Any], range_: Range, height_px: int
 ) -> dict[str, Any]:
-    """Return the map's arguments: the static layers' deck spec (JSON), the rings, the range."""
+    """Return the map's arguments: the URL of the static layers' deck spec, the rings, the range.
+
+    The spec goes as a file (`spec_url`, named by its content), so a rerun that leaves it as it
+    was sends the same few bytes and the map fetches and converts it only when it changes.
+    """
     return {
         "background": list(SEA),
-        "spec": spec,
+        "spec_url": spec_url,
         "view_key": view_key,
         "rings": rings,
         "range": {"min_km": range_.min_km, "max_km": range_.max_km, "seq": range_.seq},
