@@ -19,6 +19,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
+from streamlit.runtime import Runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mapviz import __version__
 from mapviz.analysis import (
@@ -34,7 +36,6 @@ from mapviz.deck import (
     ATTRIBUTION_COLOURS,
     BASEMAP,
     HYPOTHETICAL_COLOUR,
-    LAYER_CACHE_URL,
     MAX_RING_COLOUR,
     MIN_RING_COLOUR,
     REGION_LINE,
@@ -120,12 +121,19 @@ MAX_UNCERTAINTY_SLIDER_KM = 300
 MAP_HEIGHT_PX = 620
 MAP_KEY = "map"
 PICKED_KEY = "picked_strikes"
+"""Index labels of the strikes picked in the strike table (kept while other tabs are open)."""
 PRIVATE_FOLDER_KEY = "private_cache_folder"
 """This session's `PrivateFolder` of the layer cache (files derived from its upload)."""
 PRIVATE_IDLE_S = float(os.environ.get("MAPVIZ_PRIVATE_IDLE_S", "1800"))
 """A private folder no session has used for this long is deleted (its session has ended)."""
-"""Index labels of the strikes picked in the strike table (kept while other tabs are open)."""
 MAP = components.declare_component("mapviz_map", path=str(MAP_COMPONENT_DIR))
+STATIC_CACHE.mkdir(parents=True, exist_ok=True)
+LAYER_FILES = components.declare_component("mapviz_files", path=str(STATIC_CACHE))
+"""The layer cache, served by Streamlit's component file route (never drawn as a component):
+that route answers only the app's own origin, where Streamlit's static folder route allows any
+origin (`Access-Control-Allow-Origin: *`), so static serving is off (.streamlit/config.toml)."""
+LAYER_CACHE_URL = f"component/{LAYER_FILES.name}/{{name}}"
+"""A layer file's URL, relative to the app's page."""
 
 st.set_page_config(page_title="mapviz: range rings and strike reports", layout="wide")
 
@@ -181,17 +189,40 @@ def private_folder(source_key: str) -> str:
     if not source_key.startswith("upload-"):
         return ""
     if PRIVATE_FOLDER_KEY not in st.session_state:
-        st.session_state[PRIVATE_FOLDER_KEY] = PrivateFolder(STATIC_CACHE)
+        made = PrivateFolder(STATIC_CACHE)
+        st.session_state[PRIVATE_FOLDER_KEY] = made
+        context = get_script_run_ctx()
+        if context is not None:
+            folder_owners()[made.name] = context.session_id
     folder: PrivateFolder = st.session_state[PRIVATE_FOLDER_KEY]
     folder.touch()  # in use: a slider press reruns only the map, not `keep_private_folders`
     return folder.name
 
 
+@st.cache_resource
+def folder_owners() -> dict[str, str]:
+    """Return the server's private folders: name -> the id of the session that made it."""
+    return {}
+
+
 def keep_private_folders() -> None:
-    """Mark this session's private folder as in use; delete those of sessions long gone."""
+    """Mark this session's private folder as in use; delete those of sessions that have ended.
+
+    A session has ended when its page is gone (it is not an active session) and it has not run
+    for as long as Streamlit waits for a closed page to reconnect
+    (`server.disconnectedSessionTTL`). Folders no session has used for `PRIVATE_IDLE_S` go too
+    (those of an earlier server process, for one).
+    """
     folder = st.session_state.get(PRIVATE_FOLDER_KEY)
     if isinstance(folder, PrivateFolder):
         folder.touch()
+    if Runtime.exists():  # a server (not a test's bare script run)
+        owners = folder_owners()
+        runtime = Runtime.instance()
+        ended = [name for name, sid in list(owners.items()) if not runtime.is_active_session(sid)]
+        reconnect_s = float(st.get_option("server.disconnectedSessionTTL"))
+        for name in sweep_private(STATIC_CACHE, idle_s=reconnect_s, names=ended):
+            owners.pop(name, None)
     sweep_private(STATIC_CACHE, idle_s=PRIVATE_IDLE_S)
 
 

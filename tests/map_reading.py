@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,10 +18,15 @@ def map_args(at: AppTest) -> dict[str, Any]:
     return cast("dict[str, Any]", json.loads(maps[0].proto.json_args))
 
 
+LAYER_URL = re.compile(r"component/[\w.]+\.mapviz_files/((?:s-[\w-]+/)?[\w.-]+)")
+"""A layer file's URL: the layer cache served as a component's files (app.LAYER_FILES)."""
+
+
 def served_file(url: str) -> Path:
-    """The file behind a layer's static URL (app/static/cache/[FOLDER/]NAME)."""
-    assert url.startswith("app/static/cache/")
-    return Path(__file__).parents[1] / "static" / "cache" / url.removeprefix("app/static/cache/")
+    """The file behind a layer's URL (component/APP.mapviz_files/[FOLDER/]NAME)."""
+    found = LAYER_URL.fullmatch(url)
+    assert found, url
+    return Path(__file__).parents[1] / "static" / "cache" / found[1]
 
 
 def spec(at: AppTest) -> dict[str, Any]:

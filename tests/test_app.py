@@ -372,7 +372,7 @@ def test_no_text_from_data_is_in_the_spec(app: AppTest, tmp_path: Path) -> None:
     assert "alert" not in text
     assert "KN-23" not in text
     for entry in document["layers"]:
-        assert entry["data"].startswith("app/static/cache/"), entry["id"]
+        assert served_file(entry["data"]).is_file(), entry["id"]
     names = [
         record["t"]
         for record in json.loads(served_file(layer(document, "labels")["data"]).read_text())
@@ -507,11 +507,11 @@ def test_files_derived_from_an_upload_are_private_to_the_session() -> None:
     for at in sessions:
         run(at)
         shipped = layer(spec(at), "strikes")["data"]
-        assert shipped.count("/") == 3  # app/static/cache/NAME: shared by every session
+        assert shipped.count("/") == 2  # component/APP.mapviz_files/NAME: shared by every session
         at.file_uploader[0].upload("bad_rows.csv", data, "text/csv")
         run(at)
         urls.append(layer(spec(at), "strikes")["data"])
-    folders = [url.split("/")[3] for url in urls]
+    folders = [url.split("/")[2] for url in urls]
     assert all(folder.startswith("s-") and len(folder) >= 32 for folder in folders)
     assert folders[0] != folders[1]  # the same file, a folder per session
     assert all(served_file(url).is_file() for url in urls)

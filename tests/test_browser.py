@@ -11,6 +11,7 @@ import re
 import threading
 import time
 import tomllib
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -365,7 +366,7 @@ def test_the_vector_basemap_is_fetched_once_and_sharp_when_zoomed(
     fetched: list[str] = []
 
     def on_request(request: Any) -> None:
-        if "/cache/basemap-" in request.url:
+        if ".mapviz_files/basemap-" in request.url:
             fetched.append(request.url.rsplit("/", 1)[1])
 
     page = open_app(browser, server + "/?view=Kharkiv", on_request=on_request)
@@ -721,6 +722,42 @@ def test_the_server_answers_while_a_large_upload_is_read(
     close_app(page)
 
 
+def test_a_closed_sessions_folder_goes_when_streamlit_forgets_the_session(
+    browser: Any, tmp_path: Path
+) -> None:
+    """No idle timeout needed: when Streamlit drops a closed session, its folder goes with it.
+
+    Streamlit keeps a closed session for `server.disconnectedSessionTTL` seconds (120 by
+    default; 1 here) in case its page reconnects, and drops the expired ones when it next stores
+    a closed session (another page closing), freeing their state.
+    """
+    settings = {"MAPVIZ_PRIVATE_IDLE_S": "3600", "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "1"}
+    with streamlit_server(env=settings) as running:
+        page = open_app(browser, running.url + "/?view=Kharkiv")
+        csv = tmp_path / "one.csv"
+        csv.write_text("id,date,place,lat,lon\ns1,2024-01-02,Centre strike,50.4,36.8\n")
+        page.locator("input[type=file]").set_input_files(str(csv))
+        wait_for_quiet(page)
+        folder = private_folder_of(page)
+        assert folder.is_dir()
+        close_app(page)
+        time.sleep(2)
+        close_app(open_app(browser, running.url + "/?view=Kharkiv"))
+        deadline = time.monotonic() + 30
+        while folder.exists() and time.monotonic() < deadline:
+            time.sleep(0.5)
+        assert not folder.exists()
+
+
+def private_folder_of(page: Any) -> Path:
+    """The private cache folder the page's strikes come from (their tooltips' first file)."""
+    url: str = map_frame(page).locator("body").evaluate("() => window.mapviz.strikeTips.urls[0]")
+    name = url.split(".mapviz_files/", 1)[1]
+    folder = Path(__file__).parents[1] / "static" / "cache" / name.split("/")[0]
+    assert folder.name.startswith("s-"), url
+    return folder
+
+
 def test_an_uploads_files_go_when_its_session_ends(browser: Any, tmp_path: Path) -> None:
     """The strikes of an upload are served from the session's own folder, deleted after it."""
     idle = {"MAPVIZ_PRIVATE_IDLE_S": "3"}
@@ -732,14 +769,21 @@ def test_an_uploads_files_go_when_its_session_ends(browser: Any, tmp_path: Path)
         wait_for_quiet(page)
         tooltip = tooltip_at_centre(page)  # its details come from the private folder
         assert "Centre strike" in tooltip.inner_text()
+        folder = private_folder_of(page)
         script = "() => window.mapviz.strikeTips.urls[0]"  # the strikes' tooltip file
         url = map_frame(page).locator("body").evaluate(script)
-        name = url.split("/app/static/cache/", 1)[1]
-        folder = Path(__file__).parents[1] / "static" / "cache" / name.split("/")[0]
-        assert folder.name.startswith("s-"), url
-        assert (folder / name.split("/")[1]).is_file()
+        assert (folder / url.rsplit("/", 1)[1]).is_file()
+        # served to this app's pages only: no header lets another origin's script read it
+        for origin in ("https://elsewhere.example", None):
+            request = urllib.request.Request(url, headers={"Origin": origin} if origin else {})
+            with urllib.request.urlopen(request, timeout=10) as response:
+                assert "Centre strike" in response.read().decode()
+                assert response.headers.get("Access-Control-Allow-Origin") is None
         close_app(page)
         time.sleep(4)
         other = open_app(browser, running.url + "/?view=Kharkiv")  # any later page sweeps
         assert not folder.exists()
+        with pytest.raises(urllib.error.HTTPError) as gone:
+            urllib.request.urlopen(url, timeout=10)
+        assert gone.value.code == 404
         close_app(other)

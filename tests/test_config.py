@@ -13,7 +13,7 @@ README = (ROOT / "README.md").read_text()
 def test_safe_defaults() -> None:
     server = CONFIG["server"]
     assert server["enableXsrfProtection"] is True
-    assert server["enableStaticServing"] is True
+    assert server["enableStaticServing"] is False  # its route allows any origin
     assert server["runOnSave"] is False
     assert CONFIG["browser"]["gatherUsageStats"] is False
     assert CONFIG["client"]["showErrorDetails"] == "none"  # no tracebacks shown to users

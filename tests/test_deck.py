@@ -130,26 +130,32 @@ def test_tooltip_chunks_keep_the_strikes_order() -> None:
 def every_layer_deck(name: str = "x") -> dict[str, Any]:
     """The spec of a deck with every kind of layer mapviz draws."""
     layers = [
-        *basemap_layers([f"app/static/cache/basemap-{i}.json" for i in range(len(BASEMAP))]),
-        *deployment_layers("app/static/cache/deployments-x.json"),
-        *strike_layers("app/static/cache/strikes-x.bin", ["app/static/cache/tips-x.json"], 5),
-        uncertainty_layer("app/static/cache/uncertainty-x.json"),
-        *site_layers("app/static/cache/sites-x.json"),
-        label_layer("app/static/cache/labels-x.json"),
+        *basemap_layers(
+            [f"component/app.mapviz_files/basemap-{i}.json" for i in range(len(BASEMAP))]
+        ),
+        *deployment_layers("component/app.mapviz_files/deployments-x.json"),
+        *strike_layers(
+            "component/app.mapviz_files/strikes-x.bin",
+            ["component/app.mapviz_files/tips-x.json"],
+            5,
+        ),
+        uncertainty_layer("component/app.mapviz_files/uncertainty-x.json"),
+        *site_layers("component/app.mapviz_files/sites-x.json"),
+        label_layer("component/app.mapviz_files/labels-x.json"),
     ]
     spec: dict[str, Any] = json.loads(deck(layers, VIEW_PRESETS["kharkiv"]).to_json())
     return spec
 
 
 def test_deck_spec_is_compact_and_every_layer_has_an_id_and_a_data_url() -> None:
-    text = deck([label_layer("app/static/cache/l.json")], VIEW_PRESETS["world"]).to_json()
+    text = deck([label_layer("component/app.mapviz_files/l.json")], VIEW_PRESETS["world"]).to_json()
     assert "\n" not in text
     spec = every_layer_deck()
     ids = [layer["id"] for layer in spec["layers"]]
     assert len(ids) == len(set(ids))
     assert "mapProvider" not in spec
     for layer in spec["layers"]:  # no inline data: text from data never meets the converter
-        assert layer["data"].startswith("app/static/cache/"), layer["id"]
+        assert layer["data"].startswith("component/app.mapviz_files/"), layer["id"]
     units = {layer.get("radiusUnits") for layer in spec["layers"]} - {None}
     assert units == {"meters", "pixels"}  # literal strings, not "@@=" expressions
     (labels,) = [layer for layer in spec["layers"] if layer["@@type"] == "TextLayer"]
@@ -177,7 +183,7 @@ def test_strike_layers_read_the_typed_arrays_and_are_pickable() -> None:
     assert circles["radiusUnits"] == "meters"
     for layer in (dots, circles):
         assert layer["pickable"] is True
-        assert layer["tooltipUrls"] == ["app/static/cache/tips-x.json"]
+        assert layer["tooltipUrls"] == ["component/app.mapviz_files/tips-x.json"]
         assert layer["tooltipChunk"] == TOOLTIP_CHUNK_MIN
         # the time window: deck.gl hides strikes outside it, all dates until one is picked
         assert layer["extensions"] == [{"@@type": "DataFilterExtension", "filterSize": 1}]

@@ -56,7 +56,7 @@ def test_the_arguments_are_json_with_inert_names() -> None:
     site = LaunchSite("x", "@@=constructor", LonLat(36.5, 50.6), 25.0)
     rings = ring_spec((site,), tolerance_m=50.0, show=True, envelopes=False)
     args = map_args(
-        "app/static/cache/spec-0.json",
+        "component/app.mapviz_files/spec-0.json",
         view_key="kharkiv",
         rings=rings,
         range_=Range(seq=3),

@@ -72,3 +72,14 @@ def test_private_folders_unused_for_a_while_are_swept(tmp_path: Path) -> None:
     assert not old.path.exists()
     assert fresh.path.is_dir()
     assert (tmp_path / shared).is_file()  # the shared files are not private folders
+
+
+def test_only_the_named_folders_of_ended_sessions_are_swept(tmp_path: Path) -> None:
+    ended, running = PrivateFolder(tmp_path), PrivateFolder(tmp_path)
+    for owner in (ended, running):
+        publish(owner.path, b"x", prefix="strikes", root=tmp_path)
+        os.utime(owner.path, (time.time() - 10, time.time() - 10))
+    assert sweep_private(tmp_path, idle_s=5, names=[ended.name, "s-gone"]) == [ended.name]
+    assert not ended.path.exists()
+    assert running.path.is_dir()  # as old, but its session has not ended
+    assert sweep_private(tmp_path, idle_s=60, names=[running.name]) == []  # within the wait

@@ -179,10 +179,12 @@ function keepInLink(minKm, maxKm) {
 function onSet() {
   const {minKm, maxKm} = range();
   const value = {min_km: minKm, max_km: maxKm, seq: rangeSeq};
-  afterFrames(3, () => {
+  const report = () => {
     keepInLink(minKm, maxKm);
     Streamlit.setComponentValue(value);
-  });
+  };
+  if (deck) afterFrames(3, report);
+  else report();  // no map: no frame to wait for
 }
 
 function setUpSliders(slider) {
@@ -294,12 +296,13 @@ function setUpTime() {
 
 // --- the map ----------------------------------------------------------------------------
 
-// The spec's static files ("app/static/...") are relative to the app's page; this page is two
-// levels below it (component/<name>/index.html), whatever path the app is served under.
+// The layer files ("component/<app>.mapviz_files/...": the app serves its layer cache as a
+// component's files) are relative to the app's page; this page is two levels below it
+// (component/<name>/index.html), whatever path the app is served under.
 const APP_ROOT = new URL('../../', window.location.href);
 const absolute = (value) => {
   if (typeof value === 'string') {
-    return value.startsWith('app/static/') ? new URL(value, APP_ROOT).href : value;
+    return value.startsWith('component/') ? new URL(value, APP_ROOT).href : value;
   }
   if (Array.isArray(value)) return value.map(absolute);
   if (value && typeof value === 'object') {

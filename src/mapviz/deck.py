@@ -136,8 +136,6 @@ the exports keep it whole."""
 _EXPRESSION_PREFIX: Final = "@@"
 _ZERO_WIDTH_SPACE: Final = "\u200b"
 
-LAYER_CACHE_URL: Final = "app/static/cache/{name}"
-
 STRIKE_BYTES: Final = 20
 EPOCH: Final = pd.Timestamp("1970-01-01")
 """Day 0 of the strikes' dates in `strike_binary`."""

@@ -16,6 +16,7 @@ import shutil
 import tempfile
 import time
 import weakref
+from collections.abc import Collection
 from pathlib import Path
 from typing import Final
 
@@ -76,9 +77,9 @@ def _bound_bytes(root: Path, *, keep: Path) -> None:
 class PrivateFolder:
     """A folder of the cache that one session owns, under an unguessable name.
 
-    It is deleted when this object is garbage-collected (keep it only in the session's state),
-    when `remove` is called, or by `sweep_private` once it has not been used for a while: a
-    server frees a closed session's state only lazily.
+    It is deleted when `remove` is called, by `sweep_private` (the app sweeps the folders of
+    sessions that have ended, and any unused for long), or when this object is garbage-collected
+    (a server frees a closed session's state late, if at all, so this is only a backstop).
     """
 
     def __init__(self, root: Path) -> None:
@@ -96,11 +97,27 @@ class PrivateFolder:
         self._remove()
 
 
-def sweep_private(root: Path, *, idle_s: float) -> list[str]:
-    """Delete the private folders under `root` unused for `idle_s` seconds; return their names."""
+def sweep_private(root: Path, *, idle_s: float, names: Collection[str] | None = None) -> list[str]:
+    """Delete the private folders under `root` unused for `idle_s` seconds; return their names.
+
+    Parameters
+    ----------
+    root
+        The cache folder that holds the private folders.
+    idle_s
+        A folder is deleted once it has not been used (`PrivateFolder.touch`) for this long.
+    names
+        Only these folders (those of sessions that have ended), or all of them (None).
+
+    Returns
+    -------
+    list of str
+        The names of the folders deleted.
+    """
     cutoff = time.time() - idle_s
     swept = []
-    for path in root.glob(PRIVATE_PREFIX + "*"):
+    paths = root.glob(PRIVATE_PREFIX + "*") if names is None else (root / n for n in names)
+    for path in paths:
         with contextlib.suppress(FileNotFoundError):
             if path.is_dir() and path.stat().st_mtime < cutoff:
                 shutil.rmtree(path, ignore_errors=True)
