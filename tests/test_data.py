@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from pathlib import Path
 
 import pytest
 
 from mapviz.geodesy import distances_km
+from mapviz.paths import DATA_DIR
 from mapviz.reference import (
-    DATA_DIR,
     HYPOTHETICAL_DISCLAIMER,
     deployments,
     launch_sites,
@@ -19,12 +20,17 @@ from mapviz.reference import (
 )
 
 README = (DATA_DIR / "README.md").read_text(encoding="utf-8")
-ROOT = DATA_DIR.parent
+ROOT = Path(__file__).parents[1]
 DATA_FILES = sorted(
     p.relative_to(DATA_DIR).as_posix()
     for p in DATA_DIR.rglob("*")
     if p.is_file() and p.name != "README.md"
 )
+
+
+def test_the_package_reads_the_checkouts_data_folder() -> None:
+    """In a checkout, the package's data (src/mapviz/data) is the top-level data/ folder."""
+    assert DATA_DIR.resolve() == (ROOT / "data").resolve()
 
 
 def readme_row(name: str) -> list[str]:

@@ -16,7 +16,6 @@ from mapviz.deck import (
     COLLISION_REACH_PX,
     LABEL_KINDS,
     MAX_DISPLAY_CHARS,
-    NATURAL_EARTH_DIR,
     PRIORITY_CITY_PER_DECADE,
     PRIORITY_COUNTRY_MAX,
     PRIORITY_HYPOTHETICAL,
@@ -50,6 +49,7 @@ from mapviz.deck import (
 )
 from mapviz.geodesy import GEOD, LonLat, range_ring
 from mapviz.layers import sites_frame
+from mapviz.paths import NATURAL_EARTH_DIR
 from mapviz.reference import LaunchSite, deployments, map_cities, reference_strikes
 from mapviz.synthetic import synthetic_strikes
 

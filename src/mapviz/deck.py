@@ -22,7 +22,6 @@ import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
-from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
@@ -34,6 +33,7 @@ from pydeck.bindings.json_tools import default_serialize
 from shapely.geometry import MultiPolygon, Polygon
 
 from mapviz.model import ATTRIBUTIONS
+from mapviz.paths import NATURAL_EARTH_DIR
 from mapviz.reference import City
 
 # Okabe-Ito colour-blind-safe palette (RGB)
@@ -75,7 +75,6 @@ BORDER: Final = (120, 120, 120)
 OBLAST: Final = (175, 175, 175)
 BORDER_WIDTH_PX: Final = 1.0
 OBLAST_WIDTH_PX: Final = 0.75
-NATURAL_EARTH_DIR: Final = Path(__file__).resolve().parents[2] / "data" / "naturalearth"
 
 
 @dataclass(frozen=True)

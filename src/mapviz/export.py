@@ -33,11 +33,11 @@ from mapviz.errors import ParameterError
 from mapviz.geodesy import export_geometry
 from mapviz.layers import cities_frame, launch_region_frame, rings_frame, sites_frame
 from mapviz.reference import (
-    DATA_DIR,
     DEPLOYMENTS_FILE,
     HYPOTHETICAL_DISCLAIMER,
     LAUNCH_SITES_FILE,
     RANGE_PRESETS_FILE,
+    STRIKES_FILE,
     deployments,
 )
 from mapviz.units import ELLIPSOID, GEODESIC_METHOD, RING_VERTEX_METHOD
@@ -123,7 +123,7 @@ def provenance(params: Params, inputs: Mapping[str, str]) -> dict[str, object]:
 
 def shipped_inputs() -> dict[str, str]:
     """SHA-256 of the shipped data files every layer set is built from."""
-    files = [DATA_DIR / "strikes.geojson", LAUNCH_SITES_FILE, RANGE_PRESETS_FILE, DEPLOYMENTS_FILE]
+    files = [STRIKES_FILE, LAUNCH_SITES_FILE, RANGE_PRESETS_FILE, DEPLOYMENTS_FILE]
     return {f"data/{f.name}": sha256_hex(f.read_bytes()) for f in files}
 
 

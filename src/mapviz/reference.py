@@ -21,8 +21,8 @@ import geopandas as gpd
 from mapviz.errors import DataValidationError, ParameterError, Problem
 from mapviz.geodesy import LonLat, range_ring
 from mapviz.loaders import read_strikes
+from mapviz.paths import DATA_DIR
 
-DATA_DIR: Final = Path(__file__).resolve().parents[2] / "data"
 STRIKES_FILE: Final = DATA_DIR / "strikes.geojson"
 LAUNCH_SITES_FILE: Final = DATA_DIR / "launch_sites.csv"
 RANGE_PRESETS_FILE: Final = DATA_DIR / "range_presets.csv"
