@@ -1008,7 +1008,10 @@ def downloads(
         params = current["params"]
         wanted = only or tuple(names)
         layers = build_layers(
-            selection.strikes, params, names=tuple(n for n in LAYER_NAMES if n in wanted)
+            selection.strikes,
+            params,
+            names=tuple(n for n in LAYER_NAMES if n in wanted),
+            matrix_km=selection.distances(params.sites),  # as the map's counts have them
         )
         if REGION_LAYER in names and REGION_LAYER in wanted:
             layers[REGION_LAYER] = selection.region(

@@ -14,7 +14,8 @@ import pyogrio
 import pytest
 from shapely.geometry import Point, shape
 
-from mapviz.analysis import Params
+from mapviz import analysis
+from mapviz.analysis import Filters, Params, filter_strikes, site_distances_km
 from mapviz.errors import ParameterError
 from mapviz.export import (
     LAYER_NAMES,
@@ -311,3 +312,24 @@ def test_one_layer_is_built_alone_for_its_download() -> None:
     assert list(layers) == ["rings"]
     with pytest.raises(ParameterError, match="unknown layers"):
         build_layers(reference_strikes(), Params(), names=("nope",))
+
+
+def test_the_strikes_layer_reuses_distances_already_measured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Given the page's matrix, an export measures nothing again and writes the same columns."""
+    strikes = synthetic_strikes(300)
+    params = Params(sites=DEFAULT_SITES, filters=Filters(attributions=("preliminary", "unknown")))
+    expected = build_layers(strikes, params, names=("strikes",))["strikes"]
+    shown = filter_strikes(strikes, params.filters)
+    assert 0 < len(shown) < len(strikes)
+    matrix = site_distances_km(shown, params.sites)
+
+    def measured_again(*_: object) -> None:
+        raise AssertionError("distances measured again")
+
+    monkeypatch.setattr(analysis, "site_distances_km", measured_again)
+    given = build_layers(strikes, params, names=("strikes",), matrix_km=matrix)["strikes"]
+    pd.testing.assert_frame_equal(given, expected)
+    with pytest.raises(ParameterError, match="shape"):
+        build_layers(strikes, params, matrix_km=matrix[:-1])

@@ -30,7 +30,7 @@ import pyogrio
 from mapviz import __version__
 from mapviz.analysis import Params, filter_strikes, measure
 from mapviz.errors import ParameterError
-from mapviz.geodesy import export_geometry
+from mapviz.geodesy import FloatArray, export_geometry
 from mapviz.layers import cities_frame, launch_region_frame, rings_frame, sites_frame
 from mapviz.reference import (
     DEPLOYMENTS_FILE,
@@ -133,6 +133,7 @@ def build_layers(
     *,
     with_region: bool = False,
     names: tuple[str, ...] = LAYER_NAMES,
+    matrix_km: FloatArray | None = None,
 ) -> dict[str, gpd.GeoDataFrame]:
     """Return every layer for `params`, in display form: strikes are filtered and measured.
 
@@ -147,6 +148,14 @@ def build_layers(
         there are none, or too many distinct positions).
     names : tuple of str, keyword-only
         The layers of LAYER_NAMES to build (a download of one layer builds that one only).
+    matrix_km : numpy.ndarray, keyword-only, optional
+        The filtered strikes x `params.sites` distances in km, if already computed (the page
+        has them cached): the strikes layer then measures nothing again.
+
+    Raises
+    ------
+    ParameterError
+        For an unknown layer name, or a `matrix_km` whose shape is not filtered strikes x sites.
 
     Returns
     -------
@@ -154,8 +163,15 @@ def build_layers(
         `names` in LAYER_NAMES' order, then REGION_LAYER if asked for.
     """
     shown = filter_strikes(strikes, params.filters)
+    if matrix_km is not None and matrix_km.shape != (len(shown), len(params.sites)):
+        raise ParameterError(
+            f"a distance matrix of shape {matrix_km.shape} for {len(shown)} strikes and "
+            f"{len(params.sites)} launch points"
+        )
     builders: dict[str, Callable[[], gpd.GeoDataFrame]] = {
-        "strikes": lambda: measure(shown, params.sites, params.min_km, params.max_km),
+        "strikes": lambda: measure(
+            shown, params.sites, params.min_km, params.max_km, matrix_km=matrix_km
+        ),
         "rings": lambda: rings_frame(
             params.sites, params.min_km, params.max_km, tolerance_m=params.tolerance_m
         ),
