@@ -33,35 +33,15 @@ from mapviz.analysis import (
     with_distances,
 )
 from mapviz.deck import (
-    ATTRIBUTION_COLOURS,
-    BASEMAP,
-    HYPOTHETICAL_COLOUR,
-    MAX_RING_COLOUR,
-    MIN_RING_COLOUR,
-    REGION_LINE,
-    VIEW_PRESETS,
-    YELLOW,
     basemap_layers,
-    basemap_payload,
     deck,
-    deployment_label_records,
     deployment_layers,
-    deployment_records,
     label_layer,
-    place_label_records,
-    records_payload,
     region_layer,
-    region_records,
-    site_label_records,
     site_layers,
-    site_records,
     spec_files,
-    strike_binary,
     strike_layers,
-    strike_tooltips,
-    tooltip_chunks,
     uncertainty_layer,
-    uncertainty_paths,
 )
 from mapviz.errors import MapvizError, ParameterError, Problem
 from mapviz.export import (
@@ -97,6 +77,20 @@ from mapviz.reach import (
     region_refusal,
     sites_in_region,
 )
+from mapviz.records import (
+    basemap_payload,
+    deployment_label_records,
+    deployment_records,
+    place_label_records,
+    records_payload,
+    region_records,
+    site_label_records,
+    site_records,
+    strike_binary,
+    strike_tooltips,
+    tooltip_chunks,
+    uncertainty_paths,
+)
 from mapviz.reference import (
     HYPOTHETICAL_DISCLAIMER,
     LaunchSite,
@@ -109,6 +103,16 @@ from mapviz.reference import (
     reference_strikes,
 )
 from mapviz.staticcache import PrivateFolder, publish, sweep_private
+from mapviz.style import (
+    ATTRIBUTION_COLOURS,
+    BASEMAP,
+    HYPOTHETICAL_COLOUR,
+    MAX_RING_COLOUR,
+    MIN_RING_COLOUR,
+    REGION_LINE,
+    VIEW_PRESETS,
+    YELLOW,
+)
 from mapviz.synthetic import synthetic_strikes
 from mapviz.worker import read_strikes_isolated
 

@@ -12,7 +12,8 @@ from geographiclib.geodesic import Geodesic
 from map_reading import map_args, press, served_file, spec
 from streamlit.testing.v1 import AppTest
 
-from mapviz.deck import STRIKE_BYTES, CompactDeck
+from mapviz.deck import CompactDeck
+from mapviz.records import STRIKE_BYTES
 from mapviz.reference import reference_strikes
 
 ROOT = Path(__file__).parents[1]

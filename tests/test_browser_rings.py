@@ -15,10 +15,10 @@ from typing import Any
 import pytest
 from shapely.geometry import Polygon
 
-from mapviz.deck import RING_LABELS
 from mapviz.geodesy import GEOD, LonLat, enclosed_pole, range_band, range_ring
 from mapviz.mapcomponent import MAP_COMPONENT_DIR, ring_spec
 from mapviz.reference import LaunchSite, launch_sites
+from mapviz.style import RING_LABELS
 from tools.browser import launch_chromium, skip_without_chromium
 
 skip_without_chromium()
@@ -142,7 +142,7 @@ def test_rings_bands_and_envelopes_of_the_default_launch_points(page: Any) -> No
 def test_a_ring_label_from_data_stays_text(page: Any) -> None:
     hostile = LaunchSite("x", "@@=constructor <img src=x onerror=alert(1)>", LonLat(36.5, 50.6), 0)
     (band,) = ring_data(page, spec_for((hostile,)), 380, 800)["bands"]
-    # inert: a deck.gl expression in a name stays text (mapviz.deck.inert)
+    # inert: a deck.gl expression in a name stays text (mapviz.records.inert)
     assert band["tt"].startswith("@\u200b@=constructor <img src=x onerror=alert(1)>: 380 to 800")
 
 

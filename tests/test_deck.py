@@ -10,47 +10,51 @@ import pandas as pd
 import pytest
 
 from mapviz.deck import (
+    basemap_layers,
+    deck,
+    deployment_layers,
+    label_layer,
+    site_layers,
+    strike_layers,
+    uncertainty_layer,
+)
+from mapviz.geodesy import GEOD, LonLat, range_ring
+from mapviz.layers import sites_frame
+from mapviz.paths import NATURAL_EARTH_DIR
+from mapviz.records import (
+    MAX_DISPLAY_CHARS,
+    STRIKE_BYTES,
+    TOOLTIP_CHUNK_MIN,
+    TOOLTIP_FILES_MAX,
+    basemap_payload,
+    deployment_label_records,
+    deployment_records,
+    inert,
+    place_label_records,
+    site_label_records,
+    site_records,
+    strike_binary,
+    strike_tooltips,
+    tooltip_chunk_size,
+    tooltip_chunks,
+    uncertainty_paths,
+)
+from mapviz.reference import LaunchSite, deployments, map_cities, reference_strikes
+from mapviz.style import (
     ATTRIBUTION_COLOURS,
     BASEMAP,
     COLLISION_MARGIN_PX,
     COLLISION_REACH_PX,
     LABEL_KINDS,
-    MAX_DISPLAY_CHARS,
     PRIORITY_CITY_PER_DECADE,
     PRIORITY_COUNTRY_MAX,
     PRIORITY_HYPOTHETICAL,
     PRIORITY_LAUNCH_POINT,
     PRIORITY_RING,
     SITE_LABEL,
-    STRIKE_BYTES,
-    TOOLTIP_CHUNK_MIN,
-    TOOLTIP_FILES_MAX,
     VIEW_PRESETS,
-    basemap_layers,
-    basemap_payload,
-    deck,
-    deployment_label_records,
-    deployment_layers,
-    deployment_records,
-    inert,
-    label_layer,
     label_padding_px,
-    place_label_records,
-    site_label_records,
-    site_layers,
-    site_records,
-    strike_binary,
-    strike_layers,
-    strike_tooltips,
-    tooltip_chunk_size,
-    tooltip_chunks,
-    uncertainty_layer,
-    uncertainty_paths,
 )
-from mapviz.geodesy import GEOD, LonLat, range_ring
-from mapviz.layers import sites_frame
-from mapviz.paths import NATURAL_EARTH_DIR
-from mapviz.reference import LaunchSite, deployments, map_cities, reference_strikes
 from mapviz.synthetic import synthetic_strikes
 
 

@@ -32,10 +32,10 @@ from streamlit.testing.v1 import AppTest
 
 from mapviz import loaders
 from mapviz.analysis import Params
-from mapviz.deck import MAX_DISPLAY_CHARS, strike_tooltips
 from mapviz.errors import DataValidationError, MapvizError, UnreadableFileError
 from mapviz.export import build_layers, csv_bytes, geojson_bytes, kml_bytes
 from mapviz.loaders import read_strikes
+from mapviz.records import MAX_DISPLAY_CHARS, strike_tooltips
 from mapviz.reference import parse_site, reference_strikes
 
 APP = str(Path(__file__).parents[1] / "app.py")

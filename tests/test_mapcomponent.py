@@ -7,10 +7,10 @@ import math
 
 import pytest
 
-from mapviz.deck import PRIORITY_RING, SEA
 from mapviz.geodesy import LonLat
 from mapviz.mapcomponent import SLIDERS, Range, in_slider_range, map_args, pressed_range, ring_spec
 from mapviz.reference import LaunchSite
+from mapviz.style import PRIORITY_RING, SEA
 
 
 @pytest.mark.parametrize(

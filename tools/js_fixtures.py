@@ -2,7 +2,7 @@
 
 `python tools/js_fixtures.py` writes frontend/test/fixtures/: rings.json (rings of
 `mapviz.geodesy`, with points just inside and just outside each, poles and the antimeridian
-included), strikes.bin / strikes.json (`mapviz.deck.strike_binary` and what it holds) and
+included), strikes.bin / strikes.json (`mapviz.records.strike_binary` and what it holds) and
 ring_spec.json (what the page sends the map for the default launch points' rings).
 tests/test_frontend.py checks that the committed files are what the core makes now, and runs
 the JavaScript tests on them (`node --test`).
@@ -17,9 +17,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from mapviz.deck import strike_binary
 from mapviz.geodesy import GEOD, enclosed_pole, range_ring
 from mapviz.mapcomponent import ring_spec
+from mapviz.records import strike_binary
 from mapviz.reference import launch_sites, reference_strikes
 from mapviz.units import DEFAULT_RING_TOLERANCE_M
 

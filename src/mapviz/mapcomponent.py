@@ -20,7 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-from mapviz.deck import (
+from mapviz.records import inert
+from mapviz.reference import LaunchSite
+from mapviz.style import (
     BAND_FILL,
     DASH_ARRAY,
     DISPLAY_DECIMALS,
@@ -30,9 +32,7 @@ from mapviz.deck import (
     RING_LABELS,
     RING_WIDTH_PX,
     SEA,
-    inert,
 )
-from mapviz.reference import LaunchSite
 
 MAP_COMPONENT_DIR: Final = Path(__file__).parent / "map_component"
 """The built component (index.html, bundle.js): `make frontend` rebuilds it from frontend/."""
@@ -97,7 +97,7 @@ def pressed_range(value: object, current: Range) -> Range | None:
 
 
 def ring_style() -> dict[str, Any]:
-    """Return the rings' colours, widths, label kinds and dashes, from `mapviz.deck`."""
+    """Return the rings' colours, widths, label kinds and dashes, from `mapviz.style`."""
     return {
         "band_fill": list(BAND_FILL),
         "min_colour": list(MIN_RING_COLOUR),
