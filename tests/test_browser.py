@@ -733,11 +733,7 @@ def test_a_closed_sessions_folder_goes_when_streamlit_forgets_the_session(
     """
     settings = {"MAPVIZ_PRIVATE_IDLE_S": "3600", "STREAMLIT_SERVER_DISCONNECTED_SESSION_TTL": "1"}
     with streamlit_server(env=settings) as running:
-        page = open_app(browser, running.url + "/?view=Kharkiv")
-        csv = tmp_path / "one.csv"
-        csv.write_text("id,date,place,lat,lon\ns1,2024-01-02,Centre strike,50.4,36.8\n")
-        page.locator("input[type=file]").set_input_files(str(csv))
-        wait_for_quiet(page)
+        page = page_with_one_uploaded_strike(browser, running.url, tmp_path)
         folder = private_folder_of(page)
         assert folder.is_dir()
         close_app(page)
@@ -747,6 +743,16 @@ def test_a_closed_sessions_folder_goes_when_streamlit_forgets_the_session(
         while folder.exists() and time.monotonic() < deadline:
             time.sleep(0.5)
         assert not folder.exists()
+
+
+def page_with_one_uploaded_strike(browser: Any, server: str, tmp_path: Path) -> Any:
+    """Open the app and upload a CSV of one strike, "Centre strike", at the view's centre."""
+    page = open_app(browser, server + "/?view=Kharkiv")
+    csv = tmp_path / "one.csv"
+    csv.write_text("id,date,place,lat,lon\ns1,2024-01-02,Centre strike,50.4,36.8\n")
+    page.locator("input[type=file]").set_input_files(str(csv))
+    wait_for_quiet(page)
+    return page
 
 
 def private_folder_of(page: Any) -> Path:
@@ -762,11 +768,7 @@ def test_an_uploads_files_go_when_its_session_ends(browser: Any, tmp_path: Path)
     """The strikes of an upload are served from the session's own folder, deleted after it."""
     idle = {"MAPVIZ_PRIVATE_IDLE_S": "3"}
     with streamlit_server(env=idle) as running:
-        page = open_app(browser, running.url + "/?view=Kharkiv")
-        csv = tmp_path / "one.csv"
-        csv.write_text("id,date,place,lat,lon\ns1,2024-01-02,Centre strike,50.4,36.8\n")
-        page.locator("input[type=file]").set_input_files(str(csv))
-        wait_for_quiet(page)
+        page = page_with_one_uploaded_strike(browser, running.url, tmp_path)
         tooltip = tooltip_at_centre(page)  # its details come from the private folder
         assert "Centre strike" in tooltip.inner_text()
         folder = private_folder_of(page)

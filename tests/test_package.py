@@ -12,6 +12,13 @@ from pathlib import Path
 ROOT = Path(__file__).parents[1]
 
 
+def pip(command: str, *arguments: str) -> None:
+    """Run pip's `command` quietly, without dependencies (they are this environment's)."""
+    subprocess.run(
+        [sys.executable, "-m", "pip", command, "--quiet", "--no-deps", *arguments], check=True
+    )
+
+
 def build_wheel(tmp_path: Path) -> Path:
     """Build mapviz's wheel from a copy of the sources (the checkout stays clean)."""
     sources = tmp_path / "sources"
@@ -25,11 +32,7 @@ def build_wheel(tmp_path: Path) -> Path:
         else:
             shutil.copy2(origin, sources / name)
     wheels = tmp_path / "wheels"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation",
-         "--wheel-dir", str(wheels), str(sources)],
-        check=True,
-    )  # fmt: skip
+    pip("wheel", "--no-build-isolation", "--wheel-dir", str(wheels), str(sources))
     (wheel,) = wheels.glob("mapviz-*.whl")
     return wheel
 
@@ -37,11 +40,7 @@ def build_wheel(tmp_path: Path) -> Path:
 def test_the_installed_wheel_exports_from_another_directory(tmp_path: Path) -> None:
     wheel = build_wheel(tmp_path)
     site = tmp_path / "site"
-    subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index",
-         "--target", str(site), str(wheel)],
-        check=True,
-    )  # fmt: skip
+    pip("install", "--no-index", "--target", str(site), str(wheel))
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     # the installed copy comes first on the path, before the checkout's editable install
