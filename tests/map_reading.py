@@ -19,7 +19,7 @@ def map_args(at: AppTest) -> dict[str, Any]:
 
 
 LAYER_URL = re.compile(r"component/[\w.]+\.mapviz_files/((?:s-[\w-]+/)?[\w.-]+)")
-"""A layer file's URL: the layer cache served as a component's files (app.LAYER_FILES)."""
+"""A layer file's URL: the layer cache served as a component's files (ui.caches.LAYER_FILES)."""
 
 
 def served_file(url: str) -> Path:

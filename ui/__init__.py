@@ -1,0 +1,1 @@
+"""The app's Streamlit-side modules (app.py is the page): caches and published files."""
