@@ -71,7 +71,15 @@ def test_the_arguments_are_json_with_inert_names() -> None:
         "uncertainty_km": 25.0,
     }
     assert args["range"] == {"min_km": 380, "max_km": 800, "seq": 3}
-    assert args["slider"]["high"] == SLIDERS.high
+    assert args["slider"] == {
+        "min_low": 0,
+        "max_low": 10,
+        "high": SLIDERS.high,
+        "step": 10,
+        "default_min": 380,
+        "default_max": 800,
+        "min_help": "0: no minimum ring",
+    }  # the names the map reads
     labels = args["rings"]["style"]["labels"]
     assert labels["max"]["pr"] == labels["min"]["pr"] == PRIORITY_RING  # one collision group
     assert args["background"] == list(SEA)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -148,14 +148,6 @@ def map_args(
         "view_key": view_key,
         "rings": rings,
         "range": {"min_km": range_.min_km, "max_km": range_.max_km, "seq": range_.seq},
-        "slider": {
-            "min_low": SLIDERS.min_low,
-            "max_low": SLIDERS.max_low,
-            "high": SLIDERS.high,
-            "step": SLIDERS.step,
-            "default_min": SLIDERS.default_min,
-            "default_max": SLIDERS.default_max,
-            "min_help": SLIDERS.min_help,
-        },
+        "slider": asdict(SLIDERS),  # every field, by the names frontend/src/index.js reads
         "height": height_px,
     }
