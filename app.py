@@ -666,10 +666,12 @@ def static_layers(
     tolerance_m: float,
     *,
     region: gpd.GeoDataFrame | None = None,
+    folder: str = "",
 ) -> list[Any]:
     """Return the layers over the basemap in the lower deck, in drawing order.
 
-    All but the launch `region` (when shown) are the same whatever the sliders say.
+    All but the launch `region` (when shown) are the same whatever the sliders say. Files
+    derived from an upload go to `folder`, the session's private one (`private_folder`).
     """
     layers: list[Any] = []
     if show["deployments"]:
@@ -686,7 +688,7 @@ def static_layers(
                     picked=selection.picked(),
                     min_km=float(first["min_km"]),
                     max_km=float(first["max_km"]),
-                    folder=private_folder(selection.source_key),
+                    folder=folder,
                 )
             )
         )
@@ -697,7 +699,7 @@ def static_layers(
             shown,
             selection.source_key,
             selection.filters,
-            private_folder(selection.source_key),
+            folder,
         )
         layers += strike_layers(strikes, tips, len(shown))
     if show["sites"] and any(s.uncertainty_km > 0 for s in sites):
@@ -735,7 +737,7 @@ def published_spec(
     del source_key, filters, picked, region_km  # cache key only
     layers = [
         *basemap_layers(still_served(published_basemap)),
-        *static_layers(_selection, sites, show, tolerance_m, region=_region),
+        *static_layers(_selection, sites, show, tolerance_m, region=_region, folder=folder),
     ]
     spec = deck(layers, VIEW_PRESETS[view_key]).to_json()
     return (served_url(spec.encode(), "spec", folder=folder), *spec_files(spec))

@@ -143,7 +143,8 @@ def keep_private_folders() -> None:
         reconnect_s = float(st.get_option("server.disconnectedSessionTTL"))
         for name in sweep_private(STATIC_CACHE, idle_s=reconnect_s, names=ended):
             owners.pop(name, None)
-    sweep_private(STATIC_CACHE, idle_s=PRIVATE_IDLE_S)
+    for name in sweep_private(STATIC_CACHE, idle_s=PRIVATE_IDLE_S):
+        folder_owners().pop(name, None)
 
 
 @st.cache_data(max_entries=16, show_spinner=False)

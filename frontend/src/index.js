@@ -51,11 +51,9 @@ const PLAY_STEP_MS = 900;
 
 let args = null;
 let specUrl = null;  // the spec shown, or being fetched
-let specReading = 0;
 let viewKey = null;
 let ringsKey = null;
 let rangeSeq = null;
-let slidersReady = false;
 let under = null;  // the deck of the layers that do not follow the sliders
 let deck = null;  // the deck over it, which the pointer moves: bands, rings, labels
 let staticLayers = [];  // converted from the spec
@@ -486,30 +484,26 @@ function showSpec(json) {
   drawRings();
 }
 
-// Fetches the spec at `url` (relative to the app) unless it is the one shown or coming.
+// Fetches the spec at `url` (relative to the app) unless it is the one shown or coming; the
+// data files' reader fetches it (it counts as pending while it comes), and `showSpec` drops it
+// from that reader's files, which keeps only the files the spec names.
 function readSpec(url) {
   if (url === specUrl) return;
   specUrl = url;
-  specReading += 1;
-  fetch(new URL(url, APP_ROOT)).then((response) => {
-    if (!response.ok) throw new Error(`${url}: HTTP ${response.status}`);
-    return response.json();
-  }).then((json) => {
+  files.get(absolute(url)).then((json) => {
     if (url === specUrl) showSpec(json);
-  }).catch((error) => {
+  }, (error) => {
     console.warn(`mapviz: the map's layers from ${url}: ${error}`);
     if (url === specUrl) specUrl = null;  // asked again by the next rerun
-  }).finally(() => {
-    specReading -= 1;
   });
 }
 
 function render(next) {
+  const first = args === null;
   args = next;
   document.documentElement.style.setProperty('--map-height', `${args.height}px`);
   document.documentElement.style.setProperty('--sea', `rgb(${args.background.join(', ')})`);
-  if (!slidersReady) {  // the sliders work with or without a map to draw on
-    slidersReady = true;
+  if (first) {  // the sliders work with or without a map to draw on
     if (!hasWebGL2()) showNoWebGL('it has no WebGL 2.');
     setUpSliders(args.slider);
     setUpTime();
@@ -541,7 +535,7 @@ window.mapviz = {
   strikeTips: null,
   time: null,  // the time window: {index (-1: all dates), windows, inWindow, total}
   noWebGL: false,
-  busy: () => specReading > 0 || files.pending() > 0 || [under, deck].some((d) => d && (!d.isInitialized ||
+  busy: () => files.pending() > 0 || [under, deck].some((d) => d && (!d.isInitialized ||
     (d.layerManager && !d.layerManager.getLayers().every((l) => l.isLoaded)))),
   // a layer of either deck, by its id
   layer: (id) => [under, deck].map((d) => d && d.layerManager &&
