@@ -16,7 +16,7 @@ import pytest
 from shapely.geometry import Polygon
 
 from mapviz.geodesy import GEOD, LonLat, enclosed_pole, range_band, range_ring
-from mapviz.mapcomponent import MAP_COMPONENT_DIR, ring_spec
+from mapviz.mapcomponent import MAP_COMPONENT_DIR, RingSpec, ring_spec
 from mapviz.reference import LaunchSite, launch_sites
 from mapviz.style import RING_LABELS
 from tools.browser import launch_chromium, skip_without_chromium
@@ -49,16 +49,17 @@ def browser_ring(page: Any, lon: float, lat: float, km: float) -> dict[str, Any]
     return ring
 
 
-def ring_data(page: Any, spec: dict[str, Any], min_km: float, max_km: float) -> dict[str, Any]:
+def ring_data(page: Any, spec: RingSpec, min_km: float, max_km: float) -> dict[str, Any]:
     data: dict[str, Any] = page.evaluate(
         "([spec, a, b]) => window.mapvizRings.ringData(spec, a, b)", [spec, min_km, max_km]
     )
     return data
 
 
-def spec_for(sites: tuple[LaunchSite, ...], **kw: Any) -> dict[str, Any]:
-    options = {"show": True, "envelopes": False, **kw}
-    return ring_spec(sites, tolerance_m=TOLERANCE_M, **options)
+def spec_for(
+    sites: tuple[LaunchSite, ...], *, show: bool = True, envelopes: bool = False
+) -> RingSpec:
+    return ring_spec(sites, tolerance_m=TOLERANCE_M, show=show, envelopes=envelopes)
 
 
 def metres_from(lon: float, lat: float, points: list[list[float]]) -> list[float]:

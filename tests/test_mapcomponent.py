@@ -8,9 +8,10 @@ import math
 import pytest
 
 from mapviz.geodesy import LonLat
-from mapviz.mapcomponent import SLIDERS, Range, in_slider_range, map_args, pressed_range, ring_spec
+from mapviz.mapcomponent import SLIDERS, Range, map_args, pressed_range, ring_spec
 from mapviz.reference import LaunchSite
 from mapviz.style import PRIORITY_RING, SEA
+from mapviz.urlstate import URL_PARAMETERS, NumberParameter
 
 
 @pytest.mark.parametrize(
@@ -32,7 +33,9 @@ from mapviz.style import PRIORITY_RING, SEA
     ],
 )
 def test_slider_values(key: str, value: object, expected: int | None) -> None:
-    assert in_slider_range(key, value) == expected
+    parameter = URL_PARAMETERS[key]
+    assert isinstance(parameter, NumberParameter)
+    assert parameter.takes(value) == expected
 
 
 def test_a_press_is_taken_only_on_the_range_the_page_last_set() -> None:
@@ -60,7 +63,6 @@ def test_the_arguments_are_json_with_inert_names() -> None:
         view_key="kharkiv",
         rings=rings,
         range_=Range(seq=3),
-        height_px=620,
     )
     assert json.loads(json.dumps(args)) == args  # what Streamlit sends is plain JSON
     (sent,) = args["rings"]["sites"]
@@ -71,7 +73,9 @@ def test_the_arguments_are_json_with_inert_names() -> None:
         "uncertainty_km": 25.0,
     }
     assert args["range"] == {"min_km": 380, "max_km": 800, "seq": 3}
-    assert args["slider"] == {
+    settings = args["settings"]
+    assert settings["height"] == 620
+    assert settings["slider"] == {
         "min_low": 0,
         "max_low": 10,
         "high": SLIDERS.high,
@@ -82,4 +86,4 @@ def test_the_arguments_are_json_with_inert_names() -> None:
     }  # the names the map reads
     labels = args["rings"]["style"]["labels"]
     assert labels["max"]["pr"] == labels["min"]["pr"] == PRIORITY_RING  # one collision group
-    assert args["background"] == list(SEA)
+    assert settings["background"] == list(SEA)

@@ -34,7 +34,7 @@ CHROMIUM_ARGS = [
 SERVER_START_TIMEOUT_S = 60.0
 QUIET_MS = 300
 IDLE = "[data-testid=stApp][data-test-script-state=notRunning]"
-MAP_FRAME = "iframe[title='app.mapviz_map']"
+MAP_FRAME = "iframe[title$='mapviz_map']"
 """The map of mapviz: a Streamlit component, with its own range sliders."""
 
 # Records when each websocket message and each fetched file arrives, the time of the second

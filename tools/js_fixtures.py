@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from mapviz.geodesy import GEOD, enclosed_pole, range_ring
-from mapviz.mapcomponent import ring_spec
+from mapviz.mapcomponent import RingSpec, ring_spec
 from mapviz.records import strike_binary
 from mapviz.reference import launch_sites, reference_strikes
 from mapviz.units import DEFAULT_RING_TOLERANCE_M
@@ -96,7 +96,7 @@ def fixtures() -> dict[str, bytes]:
     }
 
 
-def default_ring_spec() -> dict[str, Any]:
+def default_ring_spec() -> RingSpec:
     """Return what the page sends the map for the default launch points' rings."""
     sites = tuple(site for site in launch_sites() if site.default_selected)
     return ring_spec(sites, tolerance_m=DEFAULT_RING_TOLERANCE_M, show=True, envelopes=True)

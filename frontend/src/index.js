@@ -157,7 +157,7 @@ const afterFrames = (count, callback) =>
 // history entry per press. The server then sets the same parameters (the link stays right if
 // this cannot be done), and Streamlit, finding the address already as it asks, adds no entry.
 function keepInLink(minKm, maxKm) {
-  const {default_min: defaultMin, default_max: defaultMax} = args.slider;
+  const {default_min: defaultMin, default_max: defaultMax} = args.settings.slider;
   try {
     const page = window.parent;
     const url = new URL(page.location.href);
@@ -501,11 +501,12 @@ function readSpec(url) {
 function render(next) {
   const first = args === null;
   args = next;
-  document.documentElement.style.setProperty('--map-height', `${args.height}px`);
-  document.documentElement.style.setProperty('--sea', `rgb(${args.background.join(', ')})`);
+  const {settings} = args;  // mapviz.mapcomponent.MapSettings
+  document.documentElement.style.setProperty('--map-height', `${settings.height}px`);
+  document.documentElement.style.setProperty('--sea', `rgb(${settings.background.join(', ')})`);
   if (first) {  // the sliders work with or without a map to draw on
     if (!hasWebGL2()) showNoWebGL('it has no WebGL 2.');
-    setUpSliders(args.slider);
+    setUpSliders(settings.slider);
     setUpTime();
   }
   let redraw = false;

@@ -16,13 +16,14 @@ another. Dashed lines use deck.gl's PathStyleExtension.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from mapviz.records import tooltip_chunk_size
+from mapviz.scene import LayerName, Scene
 from mapviz.style import (
     BASEMAP,
     BLACK,
@@ -65,8 +66,21 @@ def strike_layers(url: str, tooltip_urls: Sequence[str], count: int) -> list[pdk
 
     Each strike's location-precision circle (its radius in metres, a translucent grey outlined
     in the attribution colour: a few pixels wide at country scale, visible as one zooms in),
-    and its dot (the attribution colour in a dark rim). Both are pickable; the tooltip of
-    strike i is text i of the files `tooltip_urls` (`tooltip_chunks`).
+    and its dot (the attribution colour in a dark rim). Both are pickable.
+
+    Parameters
+    ----------
+    url : str
+        The strikes' typed arrays (`strike_binary`).
+    tooltip_urls : sequence of str
+        The tooltip files: the tooltip of strike i is text i of them (`tooltip_chunks`).
+    count : int
+        How many strikes the file holds.
+
+    Returns
+    -------
+    list of pydeck.Layer
+        The precision circles, then the dots.
     """
     tooltips = {
         "tooltip_urls": [_string(u) for u in tooltip_urls],
@@ -108,14 +122,24 @@ def strike_layers(url: str, tooltip_urls: Sequence[str], count: int) -> list[pdk
 def label_layer(url: str) -> pdk.Layer:
     """Return the map's one text layer: every label but the ring radii (which the map adds).
 
-    Records (`LabelKind.record`) have a position `p`, text `t`, colour `c`, size `s`, anchor
-    `a`, baseline `b`, pixel offset `o` and priority `pr` (`PRIORITY_*`). deck.gl's collision
-    filter hides a label where one of higher priority would cover it, at every zoom: it tells
-    labels apart by their index in one layer's data, so every label is in this one layer. In the
-    collision map each label is `COLLISION_SCALE` times its size: deck.gl tests a label at its
-    point only, and twice its size a label covers the point of any no wider label it would
-    overlap. The font's characters are those of the texts (deck.gl's default is ASCII only,
-    which would drop "ô" from "Côte d'Ivoire" and every letter of a name in Cyrillic).
+    Records (`mapviz.records.label_record`) have a position `p`, text `t` and the `LabelStyle`
+    fields. deck.gl's collision filter hides a label where one of higher priority would cover
+    it, at every zoom: it tells labels apart by their index in one layer's data, so every label
+    is in this one layer. In the collision map each label is `COLLISION_SCALE` times its size:
+    deck.gl tests a label at its point only, and twice its size a label covers the point of any
+    no wider label it would overlap. The font's characters are those of the texts (deck.gl's
+    default is ASCII only, which would drop "ô" from "Côte d'Ivoire" and every letter of a name
+    in Cyrillic).
+
+    Parameters
+    ----------
+    url : str
+        The labels' records.
+
+    Returns
+    -------
+    pydeck.Layer
+        A TextLayer with the CollisionFilterExtension.
     """
     return pdk.Layer(
         "TextLayer",
@@ -142,7 +166,18 @@ def label_layer(url: str) -> pdk.Layer:
 
 
 def region_layer(url: str) -> pdk.Layer:
-    """Return the launch region layer (`region_records`): yellow, stronger where all reach."""
+    """Return the launch region layer: yellow, stronger where every strike is in reach.
+
+    Parameters
+    ----------
+    url : str
+        The region's polygon records (`region_records`).
+
+    Returns
+    -------
+    pydeck.Layer
+        A pickable PolygonLayer (its tooltip gives the region's area).
+    """
     return pdk.Layer(
         "PolygonLayer",
         id="launch-region",
@@ -158,9 +193,19 @@ def region_layer(url: str) -> pdk.Layer:
 
 
 def site_layers(url: str) -> list[pdk.Layer]:
-    """Candidate launch points (`site_records`) as black dots in a white rim, with a tooltip.
+    """Return the candidate launch points as black dots in a white rim, with a tooltip.
 
     Their names are labels (`site_label_records`).
+
+    Parameters
+    ----------
+    url : str
+        The points' records (`site_records`).
+
+    Returns
+    -------
+    list of pydeck.Layer
+        The dots.
     """
     return [
         pdk.Layer(
@@ -189,9 +234,19 @@ def _dashed() -> dict[str, Any]:
 
 
 def uncertainty_layer(url: str) -> pdk.Layer:
-    """Return the launch areas' dashed uncertainty circles, read from a static file.
+    """Return the launch areas' dashed uncertainty circles.
 
     They do not follow the sliders; the launch point's tooltip gives the radius.
+
+    Parameters
+    ----------
+    url : str
+        The circles' paths (`uncertainty_paths`).
+
+    Returns
+    -------
+    pydeck.Layer
+        A PathLayer dashed by deck.gl's PathStyleExtension.
     """
     return pdk.Layer(
         "PathLayer",
@@ -206,9 +261,19 @@ def uncertainty_layer(url: str) -> pdk.Layer:
 
 
 def deployment_layers(url: str) -> list[pdk.Layer]:
-    """HYPOTHETICAL areas (`deployment_records`): purple fill, dashed purple outline.
+    """Return the HYPOTHETICAL areas: purple fill, dashed purple outline.
 
-    Their labels are in a `label_layer`.
+    Their labels are in the `label_layer`.
+
+    Parameters
+    ----------
+    url : str
+        The areas' polygon records (`deployment_records`).
+
+    Returns
+    -------
+    list of pydeck.Layer
+        The areas, pickable (their tooltip says HYPOTHETICAL and cites the sources).
     """
     return [
         pdk.Layer(
@@ -228,10 +293,20 @@ def deployment_layers(url: str) -> list[pdk.Layer]:
 
 
 def basemap_layers(urls: Sequence[str]) -> list[pdk.Layer]:
-    """Return the offline vector basemap: `BASEMAP`'s layers, read from `urls` (in its order).
+    """Return the offline vector basemap: `BASEMAP`'s layers.
 
     deck.gl draws them as vectors, so they are sharp at every zoom; the map view repeats the
     world east and west, so they also show across the antimeridian.
+
+    Parameters
+    ----------
+    urls : sequence of str
+        One Natural Earth file per `BASEMAP` layer, in its order (`basemap_payload`).
+
+    Returns
+    -------
+    list of pydeck.Layer
+        Land, lakes, oblast lines and country borders, bottom first.
     """
     return [
         pdk.Layer(
@@ -256,7 +331,13 @@ class CompactDeck(pdk.Deck):  # type: ignore[misc]
     """
 
     def to_json(self) -> str:
-        """Return the deck spec as compact JSON."""
+        """Return the deck spec as compact JSON.
+
+        Returns
+        -------
+        str
+            The spec, keys sorted, without indentation or spaces.
+        """
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
@@ -275,6 +356,18 @@ def deck(layers: list[pdk.Layer], view: ViewPreset) -> pdk.Deck:
 
     The map view repeats the world east and west at low zoom, so every layer also shows across
     the antimeridian; the map draws its rings in the same view.
+
+    Parameters
+    ----------
+    layers : list of pydeck.Layer
+        The layers, bottom first.
+    view : ViewPreset
+        The initial view.
+
+    Returns
+    -------
+    pydeck.Deck
+        A `CompactDeck` with one MapView and its controller (`CONTROLLER`).
     """
     return CompactDeck(
         layers=layers,
@@ -288,6 +381,34 @@ def deck(layers: list[pdk.Layer], view: ViewPreset) -> pdk.Deck:
             max_zoom=MAX_ZOOM,
         ),
     )
+
+
+def scene_deck(scene: Scene, files: Mapping[LayerName, Sequence[str]]) -> pdk.Deck:
+    """Return the Deck that draws a scene's layers from their files.
+
+    Parameters
+    ----------
+    scene : Scene
+        What the map draws (`mapviz.scene.scene`).
+    files : mapping of LayerName to sequence of str
+        Each of the scene's layers' file URLs: the basemap's one per `BASEMAP` layer, the
+        strikes' typed arrays then their tooltip files, one file for each other layer.
+
+    Returns
+    -------
+    pydeck.Deck
+        The scene's layers in its order, at its view (`deck`).
+    """
+    made: dict[LayerName, Callable[[Sequence[str]], list[pdk.Layer]]] = {
+        "basemap": basemap_layers,
+        "deployments": lambda urls: deployment_layers(urls[0]),
+        "region": lambda urls: [region_layer(urls[0])],
+        "strikes": lambda urls: strike_layers(urls[0], urls[1:], scene.strike_count),
+        "uncertainty": lambda urls: [uncertainty_layer(urls[0])],
+        "sites": lambda urls: site_layers(urls[0]),
+        "labels": lambda urls: [label_layer(urls[0])],
+    }
+    return deck([layer for name in scene.layers for layer in made[name](files[name])], scene.view)
 
 
 def spec_files(spec: str) -> tuple[str, ...]:

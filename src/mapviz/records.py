@@ -13,7 +13,7 @@ import json
 import math
 from collections.abc import Iterable, Sequence
 from functools import cache
-from typing import Any, Final
+from typing import Final, TypedDict
 
 import geopandas as gpd
 import numpy as np
@@ -36,6 +36,7 @@ from mapviz.style import (
     SITE_LABEL,
     BasemapLayer,
     LabelKind,
+    LabelStyle,
 )
 
 COUNTRY_LABELS: Final = NATURAL_EARTH_DIR / "ne_country_labels.json"
@@ -64,6 +65,16 @@ def inert(text: object) -> str:
     converter does not read; a zero-width space after the first "@" keeps such text as text
     wherever it goes all the same. HTML needs no escaping here: tooltips and labels are drawn as
     text, never parsed as HTML.
+
+    Parameters
+    ----------
+    text : object
+        Any value from data (as `str` writes it).
+
+    Returns
+    -------
+    str
+        The text, at most `MAX_DISPLAY_CHARS` characters (cut with an ellipsis).
     """
     value = str(text)
     if len(value) > MAX_DISPLAY_CHARS:
@@ -73,13 +84,61 @@ def inert(text: object) -> str:
     return value
 
 
-def _rounded(coords: Iterable[tuple[float, ...]]) -> list[list[float]]:
+Ring = list[list[float]]
+"""A closed line of [lon, lat] points, rounded to `DISPLAY_DECIMALS`."""
+DeckPolygon = list[Ring]
+"""A polygon as deck.gl's PolygonLayer takes it: the outer ring, then the holes."""
+
+
+class LabelRecord(LabelStyle):
+    """A label of the map's text layer: position, text (`inert`) and its kind's look."""
+
+    p: list[float]
+    t: str
+
+
+class CountryLabel(TypedDict):
+    """A country's name at Natural Earth's label point, with the lowest zoom it shows at."""
+
+    p: list[float]
+    t: str
+    z: float
+
+
+class PointRecord(TypedDict):
+    """A point with its tooltip (plain text): a launch point."""
+
+    p: list[float]
+    tt: str
+
+
+class PolygonRecord(TypedDict):
+    """A polygon with its tooltip (plain text): part of a HYPOTHETICAL area."""
+
+    polygon: DeckPolygon
+    tt: str
+
+
+class RegionRecord(PolygonRecord):
+    """A polygon of the launch region with its fill and outline colours (RGBA)."""
+
+    f: list[int]
+    l: list[int]  # noqa: E741 - the records' one-letter keys
+
+
+class PathRecord(TypedDict):
+    """A line: a launch area's uncertainty circle."""
+
+    path: Ring
+
+
+def _rounded(coords: Iterable[tuple[float, ...]]) -> Ring:
     xy = np.asarray(coords, dtype=np.float64)[:, :2]
-    rounded: list[list[float]] = np.round(xy, DISPLAY_DECIMALS).tolist()
+    rounded: Ring = np.round(xy, DISPLAY_DECIMALS).tolist()
     return rounded
 
 
-def _rings_of(geometry: Polygon | MultiPolygon) -> list[list[list[list[float]]]]:
+def _rings_of(geometry: Polygon | MultiPolygon) -> list[DeckPolygon]:
     """deck.gl polygons ([outer, *holes]) of a (multi)polygon."""
     polygons = geometry.geoms if isinstance(geometry, MultiPolygon) else [geometry]
     return [
@@ -89,13 +148,39 @@ def _rings_of(geometry: Polygon | MultiPolygon) -> list[list[list[list[float]]]]
     ]
 
 
-def label_record(kind: LabelKind, lon: float, lat: float, text: str) -> dict[str, Any]:
-    """Return a label of `kind` at (lon, lat) for the label layer: its text is made `inert`."""
+def label_record(kind: LabelKind, lon: float, lat: float, text: str) -> LabelRecord:
+    """Return a label for the label layer.
+
+    Parameters
+    ----------
+    kind : LabelKind
+        How the label is drawn.
+    lon, lat : float
+        Its point, in degrees.
+    text : str
+        Its text (made `inert`).
+
+    Returns
+    -------
+    LabelRecord
+        The point, the text and the kind's `LabelStyle`.
+    """
     return {"p": [lon, lat], "t": inert(text), **kind.style()}
 
 
 def records_payload(records: Sequence[object]) -> bytes:
-    """Compact JSON bytes of layer records, to be served as a static file."""
+    """Return layer records as a static file's bytes.
+
+    Parameters
+    ----------
+    records : sequence of object
+        JSON-serialisable records.
+
+    Returns
+    -------
+    bytes
+        Compact UTF-8 JSON.
+    """
     return json.dumps(records, separators=(",", ":"), ensure_ascii=False).encode()
 
 
@@ -108,9 +193,19 @@ def strike_binary(strikes: gpd.GeoDataFrame) -> bytes:
     For n strikes, little-endian: n (lon, lat) pairs as float32 (about 1 m at these
     coordinates), then n location-precision radii in metres as float32 (0 where unknown or not
     finite), then n attribution colours as RGBA uint8, then n dates as float32 days since
-    1970-01-01 (NaN where undated; whole days are exact in float32); `STRIKE_BYTES` per strike.
-    The map reads it once per data set and filter (frontend/src/layerdata.js); the dates drive
-    its time window (deck.gl's DataFilterExtension).
+    1970-01-01 (NaN where undated; whole days are exact in float32). The map reads it once per
+    data set and filter (frontend/src/layerdata.js); the dates drive its time window (deck.gl's
+    DataFilterExtension).
+
+    Parameters
+    ----------
+    strikes : GeoDataFrame
+        The strikes, with `location_radius_km`, `attribution` and `date` columns.
+
+    Returns
+    -------
+    bytes
+        `STRIKE_BYTES` per strike.
     """
     n = len(strikes)
     lon_lat = np.empty((n, 2), dtype="<f4")
@@ -132,7 +227,20 @@ def strike_binary(strikes: gpd.GeoDataFrame) -> bytes:
 
 
 def strike_tooltips(strikes: gpd.GeoDataFrame) -> list[str]:
-    """Return each strike's tooltip, plain text: date, place, precision, weapon, and so on."""
+    """Return each strike's tooltip as plain text.
+
+    Parameters
+    ----------
+    strikes : GeoDataFrame
+        The strikes.
+
+    Returns
+    -------
+    list of str
+        Per strike, in order: date, place, location precision, weapon, attribution,
+        casualties and the sources' publishers (text from data `inert`), and SYNTHETIC for a
+        generated record.
+    """
     if strikes.empty:
         return []
     dates = strikes["date"].dt.strftime("%Y-%m-%d").fillna("date unknown")
@@ -162,12 +270,35 @@ def strike_tooltips(strikes: gpd.GeoDataFrame) -> list[str]:
 
 
 def tooltip_chunk_size(count: int) -> int:
-    """Return how many strike tooltips one file holds, for `count` strikes."""
+    """Return how many strike tooltips one file holds.
+
+    Parameters
+    ----------
+    count : int
+        The number of strikes.
+
+    Returns
+    -------
+    int
+        At least `TOOLTIP_CHUNK_MIN`, and enough that there are at most `TOOLTIP_FILES_MAX`
+        files.
+    """
     return max(TOOLTIP_CHUNK_MIN, -(-count // TOOLTIP_FILES_MAX))
 
 
 def tooltip_chunks(tooltips: Sequence[str]) -> list[bytes]:
-    """Return the strikes' tooltips as JSON files of `tooltip_chunk_size` texts each, in order."""
+    """Return the strikes' tooltips as JSON files.
+
+    Parameters
+    ----------
+    tooltips : sequence of str
+        The tooltips, in the strikes' order (`strike_tooltips`).
+
+    Returns
+    -------
+    list of bytes
+        JSON arrays of `tooltip_chunk_size` texts each, in order.
+    """
     chunk = tooltip_chunk_size(len(tooltips))
     return [
         records_payload(list(tooltips[start : start + chunk]))
@@ -185,17 +316,33 @@ def _publishers(sources_json: str) -> str:
 
 
 @cache
-def country_labels() -> tuple[dict[str, Any], ...]:
-    """Natural Earth's country names: position `p`, name `t`, lowest zoom `z`; largest first."""
+def country_labels() -> tuple[CountryLabel, ...]:
+    """Return Natural Earth's country names, largest country first.
+
+    Returns
+    -------
+    tuple of CountryLabel
+        Each a label point `p`, name `t` and lowest zoom `z`.
+    """
     return tuple(json.loads(COUNTRY_LABELS.read_text(encoding="utf-8")))
 
 
-def place_label_records(cities: Iterable[City]) -> list[dict[str, Any]]:
+def place_label_records(cities: Iterable[City]) -> list[LabelRecord]:
     """Return city and country names in grey, for `label_layer`.
 
-    Countries at Natural Earth's label points, cities (GeoNames) left of their centres; larger
+    Countries at Natural Earth's label points, cities (GeoNames) above their centres; larger
     ones with higher priority. Which names show at a zoom is deck.gl's collision filter's
     choice: zooming in spreads them apart and shows more.
+
+    Parameters
+    ----------
+    cities : iterable of City
+        The cities to name.
+
+    Returns
+    -------
+    list of LabelRecord
+        Countries, then cities.
     """
     records = []
     for rank, label in enumerate(country_labels()):
@@ -209,19 +356,41 @@ def place_label_records(cities: Iterable[City]) -> list[dict[str, Any]]:
     return records
 
 
-def site_label_records(sites: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Return the launch points' names, below their dots, for `label_layer`."""
+def site_label_records(sites: gpd.GeoDataFrame) -> list[LabelRecord]:
+    """Return the launch points' names, below their dots, for `label_layer`.
+
+    Parameters
+    ----------
+    sites : GeoDataFrame
+        The launch points layer (`layers.sites_frame`).
+
+    Returns
+    -------
+    list of LabelRecord
+        One per launch point.
+    """
     return [
         label_record(SITE_LABEL, row.geometry.x, row.geometry.y, row.name)
         for row in sites.itertuples()
     ]
 
 
-def deployment_label_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
+def deployment_label_records(areas: gpd.GeoDataFrame) -> list[LabelRecord]:
     """Return a visible "HYPOTHETICAL" label per place, naming its systems, for `label_layer`.
 
-    Areas of the same or nearby places share one label, a line pair per system, so that their
-    labels never cover each other; the collision filter keeps them clear of other labels.
+    Areas of the same or nearby places (`LABEL_NEIGHBOUR_DEG`) share one label, a line pair
+    per system, so that their labels never cover each other; the collision filter keeps them
+    clear of other labels.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        The hypothetical deployment areas (`reference.deployments`).
+
+    Returns
+    -------
+    list of LabelRecord
+        One per place or group of nearby places.
     """
     stacks: list[tuple[tuple[float, float], list[str]]] = []  # anchor, texts stacked there
     for row in areas.itertuples():
@@ -247,14 +416,23 @@ def deployment_label_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 # --- launch region --------------------------------------------------------------------------------
 
 
-def region_records(regions: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Return the launch region's polygons (`layers.launch_region_frame`) for a static file.
+def region_records(regions: gpd.GeoDataFrame) -> list[RegionRecord]:
+    """Return the launch region's polygons for a static file.
 
-    Each record: `polygon` (deck.gl rings), `tt` (its summary, plain text), `f` and `l` (fill and
-    outline colours). reach_any comes first so that reach_all is drawn over it; empty regions have
-    no record (the page says in words that they are empty).
+    reach_any comes first so that reach_all is drawn over it; empty regions have no record (the
+    page says in words that they are empty).
+
+    Parameters
+    ----------
+    regions : GeoDataFrame
+        The launch region layer (`layers.launch_region_frame`).
+
+    Returns
+    -------
+    list of RegionRecord
+        Each a deck.gl polygon, its tooltip (the summary, plain text) and its colours.
     """
-    records: list[dict[str, Any]] = []
+    records: list[RegionRecord] = []
     for kind in ("reach_any", "reach_all"):
         for row in regions[regions["kind"] == kind].itertuples():
             if row.geometry is None or row.geometry.is_empty:
@@ -275,8 +453,19 @@ def region_records(regions: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 # --- launch points, areas, basemap ---------------------------------------------------------------
 
 
-def site_records(sites: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Candidate launch points for `site_layers`: position `p` and tooltip `tt`."""
+def site_records(sites: gpd.GeoDataFrame) -> list[PointRecord]:
+    """Return the candidate launch points for `site_layers`.
+
+    Parameters
+    ----------
+    sites : GeoDataFrame
+        The launch points layer (`layers.sites_frame`).
+
+    Returns
+    -------
+    list of PointRecord
+        Each point with a tooltip: its name, CANDIDATE, the note and the uncertainty radius.
+    """
     return [
         {
             "p": [row.geometry.x, row.geometry.y],
@@ -287,14 +476,37 @@ def site_records(sites: gpd.GeoDataFrame) -> list[dict[str, Any]]:
     ]
 
 
-def uncertainty_paths(uncertainty_rings: Iterable[Polygon]) -> list[dict[str, Any]]:
-    """Return the launch areas' uncertainty circles (geodesic) as lines `path`."""
+def uncertainty_paths(uncertainty_rings: Iterable[Polygon]) -> list[PathRecord]:
+    """Return the launch areas' uncertainty circles as lines.
+
+    Parameters
+    ----------
+    uncertainty_rings : iterable of Polygon
+        Geodesic circles (`layers.cached_ring`).
+
+    Returns
+    -------
+    list of PathRecord
+        Each circle's outer ring.
+    """
     return [{"path": _rings_of(ring)[0][0]} for ring in uncertainty_rings]
 
 
-def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
-    """Polygons of the HYPOTHETICAL areas with their tooltip text, for a static file."""
-    records: list[dict[str, Any]] = []
+def deployment_records(areas: gpd.GeoDataFrame) -> list[PolygonRecord]:
+    """Return the HYPOTHETICAL areas' polygons with their tooltips, for a static file.
+
+    Parameters
+    ----------
+    areas : GeoDataFrame
+        The hypothetical deployment areas (`reference.deployments`).
+
+    Returns
+    -------
+    list of PolygonRecord
+        Each polygon with HYPOTHETICAL, the system, the place, the reported dates and the
+        annotation.
+    """
+    records: list[PolygonRecord] = []
     for row in areas.itertuples():
         until = f" to {row.reported_to}" if isinstance(row.reported_to, str) else ""
         tooltip = (
@@ -306,5 +518,16 @@ def deployment_records(areas: gpd.GeoDataFrame) -> list[dict[str, Any]]:
 
 
 def basemap_payload(layer: BasemapLayer) -> bytes:
-    """Return the Natural Earth file of a basemap layer, to be served as a static file."""
+    """Return the Natural Earth file of a basemap layer, to be served as a static file.
+
+    Parameters
+    ----------
+    layer : BasemapLayer
+        A layer of `BASEMAP`.
+
+    Returns
+    -------
+    bytes
+        The file's GeoJSON, as shipped.
+    """
     return (NATURAL_EARTH_DIR / layer.file_name).read_bytes()

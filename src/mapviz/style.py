@@ -8,7 +8,7 @@ layers draw, `mapviz.deck` the layers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final, TypedDict
 
 from mapviz.model import ATTRIBUTIONS
 
@@ -128,6 +128,23 @@ MAX_ZOOM: Final = 14
 # --- labels ------------------------------------------------------------------------------------
 
 
+class LabelStyle(TypedDict):
+    """A label's look in its record (short keys: a map has thousands of labels)."""
+
+    c: list[int]
+    """colour, RGB(A)"""
+    s: float
+    """size, in screen pixels"""
+    a: str
+    """deck.gl's text anchor"""
+    b: str
+    """deck.gl's alignment baseline"""
+    o: list[float]
+    """offset from the point, in screen pixels"""
+    pr: int
+    """priority in the collision filter"""
+
+
 @dataclass(frozen=True)
 class LabelKind:
     """How a kind of label is drawn at its point: size, colour, priority, anchor and offset.
@@ -143,8 +160,14 @@ class LabelKind:
     baseline: str = "center"
     offset_px: tuple[float, float] = (0.0, 0.0)
 
-    def style(self) -> dict[str, Any]:
-        """Return the fields of its records: colour, size, anchor, baseline, offset, priority."""
+    def style(self) -> LabelStyle:
+        """Return the fields of its records: colour, size, anchor, baseline, offset, priority.
+
+        Returns
+        -------
+        LabelStyle
+            The fields every record of this kind of label carries.
+        """
         return {
             "c": list(self.colour),
             "s": self.size_px,
@@ -155,7 +178,13 @@ class LabelKind:
         }
 
     def padding_px(self) -> tuple[float, float, float, float]:
-        """Return the [left, top, right, bottom] padding that reaches over the label's point."""
+        """Return the padding that reaches over the label's point.
+
+        Returns
+        -------
+        tuple of four float
+            [left, top, right, bottom], in screen pixels.
+        """
         x, y = self.offset_px
         reach, side, above = COLLISION_REACH_PX, COLLISION_MARGIN_PX, COLLISION_MARGIN_Y_PX
         return (
@@ -215,5 +244,10 @@ def label_padding_px() -> list[float]:
     keeps other labels off the point (a launch point's dot, a city) as well as off its text;
     every label keeps at least `COLLISION_MARGIN_PX` of space beside it and
     `COLLISION_MARGIN_Y_PX` above and below it.
+
+    Returns
+    -------
+    list of float
+        [left, top, right, bottom], in screen pixels: the largest of `LABEL_KINDS`' paddings.
     """
     return [max(kind.padding_px()[side] for kind in LABEL_KINDS) for side in range(4)]
