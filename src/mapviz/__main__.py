@@ -26,7 +26,13 @@ EXIT_BAD_INPUT = 2
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """Return the argument parser of `python -m mapviz`."""
+    """Return the argument parser of `python -m mapviz`.
+
+    Returns
+    -------
+    argparse.ArgumentParser
+        The parser of the `export` command and its options.
+    """
     parser = argparse.ArgumentParser(
         prog="python -m mapviz",
         description="Geodesic range rings, strike reports and hypothetical overlays, as files.",
@@ -68,7 +74,19 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def run_export(args: argparse.Namespace) -> int:
-    """Build and write the layers; return the exit code."""
+    """Build the layers the arguments ask for and write them in each format.
+
+    Parameters
+    ----------
+    args : argparse.Namespace
+        The parsed arguments of the `export` command.
+
+    Returns
+    -------
+    int
+        The exit code: 0. Each written file's path is printed, and each problem of the strikes
+        file on standard error.
+    """
     sites = (
         tuple(parse_site(s) for s in args.site)
         if args.site
@@ -92,7 +110,19 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of `python -m mapviz`."""
+    """Run `python -m mapviz`.
+
+    Parameters
+    ----------
+    argv : sequence of str, optional
+        The arguments (default: the command line's).
+
+    Returns
+    -------
+    int
+        The exit code: 0, or `EXIT_BAD_INPUT` when the input cannot be used or a file cannot be
+        written (said on standard error).
+    """
     args = build_parser().parse_args(argv)
     try:
         return run_export(args)

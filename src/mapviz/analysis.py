@@ -66,7 +66,22 @@ class Params:
 
 
 def filter_strikes(strikes: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFrame:
-    """Return the strikes that pass `filters` (a new frame; the input is not changed)."""
+    """Return the strikes that pass `filters`.
+
+    Undated strikes pass the date bounds (they cannot be placed outside them).
+
+    Parameters
+    ----------
+    strikes : GeoDataFrame
+        Strikes with `date`, `attribution` and `weapon` columns.
+    filters : Filters
+        The filters; None in a field restricts nothing.
+
+    Returns
+    -------
+    GeoDataFrame
+        A new frame of the strikes that pass, with their index; the input is not changed.
+    """
     keep = np.ones(len(strikes), dtype=bool)
     dates = strikes["date"]
     undated = dates.isna().to_numpy()
@@ -82,7 +97,18 @@ def filter_strikes(strikes: gpd.GeoDataFrame, filters: Filters) -> gpd.GeoDataFr
 
 
 def site_column(site: LaunchSite) -> str:
-    """Name of the column holding distances (km) to `site` (see `site_columns` for a set)."""
+    """Return the name of the column of distances (km) to `site`.
+
+    Parameters
+    ----------
+    site : LaunchSite
+        A launch point.
+
+    Returns
+    -------
+    str
+        `km_to_` and the site's id made safe for a column name (`site_columns` numbers repeats).
+    """
     return "km_to_" + re.sub(r"[^0-9a-zA-Z]+", "_", site.id).strip("_").lower()
 
 
@@ -91,6 +117,16 @@ def site_columns(sites: tuple[LaunchSite, ...]) -> list[str]:
 
     Two sites can reduce to one name (ids that differ only in punctuation or case, or one site
     chosen twice); each keeps its own column.
+
+    Parameters
+    ----------
+    sites : tuple of LaunchSite
+        The launch points.
+
+    Returns
+    -------
+    list of str
+        One distinct column name per site, in order.
     """
     seen: dict[str, int] = {}
     columns = []
@@ -102,7 +138,20 @@ def site_columns(sites: tuple[LaunchSite, ...]) -> list[str]:
 
 
 def site_distances_km(strikes: gpd.GeoDataFrame, sites: tuple[LaunchSite, ...]) -> FloatArray:
-    """Return the strikes x sites matrix of geodesic distances in km."""
+    """Return the strikes x sites matrix of geodesic distances in km.
+
+    Parameters
+    ----------
+    strikes : GeoDataFrame
+        Strikes as points (EPSG:4326).
+    sites : tuple of LaunchSite
+        The launch points.
+
+    Returns
+    -------
+    ndarray of float, shape (len(strikes), len(sites))
+        WGS84 geodesic distances, in km.
+    """
     return distances_km(
         strikes.geometry.x.to_numpy(),
         strikes.geometry.y.to_numpy(),
@@ -119,9 +168,21 @@ def with_distances(
 ) -> gpd.GeoDataFrame:
     """Add geodesic distances from every strike to every site and the nearest site.
 
-    Columns added: one `km_to_<site id>` per site, `nearest_site` and `nearest_km` (empty with
-    no sites). `matrix_km` may pass a `site_distances_km` result computed earlier for the same
-    strikes and sites.
+    Parameters
+    ----------
+    strikes : GeoDataFrame
+        Strikes as points (EPSG:4326).
+    sites : tuple of LaunchSite
+        The launch points.
+    matrix_km : ndarray of float, optional
+        A `site_distances_km` result computed earlier for the same strikes and sites (not
+        measured again).
+
+    Returns
+    -------
+    GeoDataFrame
+        A copy of `strikes` with one `km_to_<site id>` column per site (`site_columns`),
+        `nearest_site` and `nearest_km` (empty with no sites).
     """
     out = strikes.copy()
     n = len(out)
@@ -153,8 +214,23 @@ def measure(
 ) -> gpd.GeoDataFrame:
     """Add `with_distances`' columns and the range flags.
 
-    Flags: `within_min` (inside some site's min ring), `within_max` (inside some site's max ring)
-    and `in_band` (between the min and max ring of at least one site); False with no sites.
+    Parameters
+    ----------
+    strikes : GeoDataFrame
+        Strikes as points (EPSG:4326).
+    sites : tuple of LaunchSite
+        The launch points.
+    min_km, max_km : float
+        The range band, in km (min 0: no min ring).
+    matrix_km : ndarray of float, optional
+        A `site_distances_km` result for the same strikes and sites.
+
+    Returns
+    -------
+    GeoDataFrame
+        `with_distances`' frame with `within_min` (inside some site's min ring), `within_max`
+        (inside some site's max ring) and `in_band` (between the min and max ring of at least
+        one site); False with no sites.
     """
     if not sites:
         out = with_distances(strikes, sites)
@@ -175,6 +251,16 @@ def sorted_distances(matrix_km: FloatArray) -> FloatArray:
 
     `ring_counts` reads counts off it by binary search, so a slider move costs microseconds
     however many strikes there are (NaN distances sort last and are never inside a ring).
+
+    Parameters
+    ----------
+    matrix_km : ndarray of float
+        A `site_distances_km` result.
+
+    Returns
+    -------
+    ndarray of float
+        A new matrix of the same shape, each column sorted.
     """
     return np.sort(np.asarray(matrix_km, dtype=np.float64), axis=0)
 
@@ -184,9 +270,23 @@ def ring_counts(
 ) -> pd.DataFrame:
     """Count strikes inside each site's min ring, max ring and band (one row per site).
 
-    `sorted_km` is the distance matrix with sorted columns (`sorted_distances`). Inside the
-    min ring means closer than `min_km` (nothing when it is 0), inside the max ring means at
-    most `max_km`, and the band is inside the max ring but not the min one, as `range_flags`.
+    Inside the min ring means closer than `min_km` (nothing when it is 0), inside the max ring
+    means at most `max_km`, and the band is inside the max ring but not the min one, as
+    `range_flags`.
+
+    Parameters
+    ----------
+    sorted_km : ndarray of float
+        The distance matrix with sorted columns (`sorted_distances`).
+    sites : tuple of LaunchSite
+        The launch points, in the matrix's column order.
+    min_km, max_km : float
+        The range band, in km.
+
+    Returns
+    -------
+    DataFrame
+        Columns `site` (its name), `inside <min> km`, `inside <max> km` and `in band`.
     """
     inside_min = [
         int(np.searchsorted(sorted_km[:, j], min_km, side="left")) if min_km > 0 else 0
@@ -208,7 +308,17 @@ def ring_counts(
 def range_flags(matrix_km: FloatArray, min_km: float, max_km: float) -> tuple[BoolArray, BoolArray]:
     """Return (inside the min ring, inside the max ring) per strike and site.
 
-    A min range of 0 means no min ring: nothing is inside it.
+    Parameters
+    ----------
+    matrix_km : ndarray of float
+        A `site_distances_km` result.
+    min_km, max_km : float
+        The range band, in km; a min range of 0 means no min ring: nothing is inside it.
+
+    Returns
+    -------
+    tuple of two ndarray of bool
+        Each of the matrix's shape: distance below `min_km`, and distance at most `max_km`.
     """
     inside_min = matrix_km < min_km if min_km > 0 else np.zeros_like(matrix_km, dtype=bool)
     return np.asarray(inside_min), np.asarray(matrix_km <= max_km)

@@ -61,7 +61,18 @@ SOURCES_AND_LICENCES: Final = (
 
 
 def sha256_hex(data: bytes) -> str:
-    """Return the SHA-256 of `data` as hex."""
+    """Return the SHA-256 of `data`.
+
+    Parameters
+    ----------
+    data : bytes
+        Any bytes.
+
+    Returns
+    -------
+    str
+        The digest as 64 hex digits.
+    """
     return hashlib.sha256(data).hexdigest()
 
 
@@ -74,6 +85,12 @@ def provenance(params: Params, inputs: Mapping[str, str]) -> dict[str, object]:
         Ranges, sites and filters the layers were built with.
     inputs : mapping of str to str
         Input file name to its SHA-256 (shipped data files and any uploaded strike file).
+
+    Returns
+    -------
+    dict of str to object
+        When and by which version it was made, the parameters, the method, the inputs' hashes,
+        and the sources and licences of the data.
     """
     filters = dataclasses.asdict(params.filters)
     return {
@@ -122,7 +139,13 @@ def provenance(params: Params, inputs: Mapping[str, str]) -> dict[str, object]:
 
 
 def shipped_inputs() -> dict[str, str]:
-    """SHA-256 of the shipped data files every layer set is built from."""
+    """Return the SHA-256 of the shipped data files every layer set is built from.
+
+    Returns
+    -------
+    dict of str to str
+        `data/<file name>` to its digest.
+    """
     files = [STRIKES_FILE, LAUNCH_SITES_FILE, RANGE_PRESETS_FILE, DEPLOYMENTS_FILE]
     return {f"data/{f.name}": sha256_hex(f.read_bytes()) for f in files}
 
@@ -216,6 +239,20 @@ def geojson_bytes(frame: gpd.GeoDataFrame, *, layer: str, metadata: Mapping[str,
     Point layers are written directly (points need no winding or antimeridian handling, and
     this is several times faster than GDAL for 100,000 strikes); other layers by GDAL with
     RFC7946=YES.
+
+    Parameters
+    ----------
+    frame : GeoDataFrame
+        The layer (EPSG:4326).
+    layer : str
+        Its name (written into the metadata).
+    metadata : mapping of str to object
+        `provenance`.
+
+    Returns
+    -------
+    bytes
+        The GeoJSON, UTF-8.
     """
     if len(frame) and bool((frame.geometry.geom_type == "Point").all()):
         return _points_geojson(frame, layer=layer, metadata=metadata)
@@ -287,7 +324,20 @@ method, boundary tolerance, input file hashes, sources and licences. It is repea
 
 
 def zip_bytes(layers: Mapping[str, gpd.GeoDataFrame], metadata: Mapping[str, object]) -> bytes:
-    """Return a zip of every layer as GeoJSON, with a README of what is inside."""
+    """Return a zip of every layer as GeoJSON, with a README of what is inside.
+
+    Parameters
+    ----------
+    layers : mapping of str to GeoDataFrame
+        Layer name to layer.
+    metadata : mapping of str to object
+        `provenance`.
+
+    Returns
+    -------
+    bytes
+        The zip archive.
+    """
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         for name, frame in layers.items():
@@ -299,7 +349,20 @@ def zip_bytes(layers: Mapping[str, gpd.GeoDataFrame], metadata: Mapping[str, obj
 
 
 def gpkg_bytes(layers: Mapping[str, gpd.GeoDataFrame], metadata: Mapping[str, object]) -> bytes:
-    """Return one GeoPackage with a table per layer and a `mapviz_metadata` table."""
+    """Return one GeoPackage with a table per layer and a `mapviz_metadata` table.
+
+    Parameters
+    ----------
+    layers : mapping of str to GeoDataFrame
+        Layer name to layer (GDAL writes each as a table).
+    metadata : mapping of str to object
+        `provenance`.
+
+    Returns
+    -------
+    bytes
+        The GeoPackage file.
+    """
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "mapviz.gpkg"
         for name, frame in layers.items():
@@ -346,6 +409,16 @@ def kml_bytes(layers: Mapping[str, gpd.GeoDataFrame]) -> bytes:
     Descriptions are HTML-escaped before GDAL XML-escapes them, so Google Earth, which renders
     descriptions as HTML, shows text from data as text. Characters XML cannot hold become U+FFFD
     (`xml_text`); names are `kml_name`s.
+
+    Parameters
+    ----------
+    layers : mapping of str to GeoDataFrame
+        Layer name to layer.
+
+    Returns
+    -------
+    bytes
+        The KML file, UTF-8.
     """
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "mapviz.kml"
@@ -372,7 +445,18 @@ _NOT_IN_XML: Final = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def xml_text(text: str) -> str:
-    """Return `text` with the characters XML cannot hold replaced by U+FFFD."""
+    """Return `text` with the characters XML cannot hold replaced by U+FFFD.
+
+    Parameters
+    ----------
+    text : str
+        Any text.
+
+    Returns
+    -------
+    str
+        The text, every character of it allowed in XML 1.0.
+    """
     return _NOT_IN_XML.sub("\ufffd", text)
 
 
@@ -381,17 +465,50 @@ def kml_name(text: str) -> str:
 
     GDAL's KML driver, adding a layer to a file, writes the earlier names again inside CDATA
     sections without escaping "]]>", which would end the section early and break the file.
+
+    Parameters
+    ----------
+    text : str
+        The name.
+
+    Returns
+    -------
+    str
+        The name as KML can hold it.
     """
     return xml_text(text).replace("]]>", "]] >")
 
 
 def neutralise_formula(text: str) -> str:
-    """Prefix text a spreadsheet would run as a formula with an apostrophe."""
+    """Return `text` with an apostrophe before it if a spreadsheet would run it as a formula.
+
+    Parameters
+    ----------
+    text : str
+        A cell's text.
+
+    Returns
+    -------
+    str
+        The text, prefixed when it starts with one of `FORMULA_PREFIXES`.
+    """
     return "'" + text if text.startswith(FORMULA_PREFIXES) else text
 
 
 def csv_bytes(strikes: gpd.GeoDataFrame) -> bytes:
-    """Return the strike table as UTF-8 CSV (lon/lat columns, formulas neutralised)."""
+    """Return the strike table as CSV.
+
+    Parameters
+    ----------
+    strikes : GeoDataFrame
+        The strikes layer (`build_layers`).
+
+    Returns
+    -------
+    bytes
+        UTF-8 CSV with lon and lat columns; text that a spreadsheet would run as a formula is
+        neutralised (`neutralise_formula`).
+    """
     table = pd.DataFrame(_export_form(strikes).drop(columns="geometry"))
     table.insert(1, "lon", np.round(strikes.geometry.x.to_numpy(), COORDINATE_DECIMALS))
     table.insert(2, "lat", np.round(strikes.geometry.y.to_numpy(), COORDINATE_DECIMALS))
@@ -409,7 +526,24 @@ def write_exports(
     metadata: Mapping[str, object],
     formats: tuple[str, ...],
 ) -> list[Path]:
-    """Write the requested formats ("geojson", "gpkg", "kml", "csv") into `out_dir`."""
+    """Write the requested formats into a folder.
+
+    Parameters
+    ----------
+    out_dir : Path
+        The folder (made if missing).
+    layers : mapping of str to GeoDataFrame
+        Layer name to layer.
+    metadata : mapping of str to object
+        `provenance`.
+    formats : tuple of str
+        Any of "geojson" (each layer, and a zip of them), "gpkg", "kml" and "csv".
+
+    Returns
+    -------
+    list of Path
+        The files written.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
 

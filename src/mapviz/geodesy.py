@@ -121,6 +121,13 @@ def _check_radius_km(radius_km: float) -> None:
 def enclosed_pole(lon: float, lat: float, radius_km: float) -> int:
     """Tell which pole, if any, lies inside the ring of `radius_km` around (lon, lat).
 
+    Parameters
+    ----------
+    lon, lat : float
+        The ring's centre, in degrees.
+    radius_km : float
+        The ring's geodesic radius, in km.
+
     Returns
     -------
     int
@@ -396,7 +403,20 @@ def range_band(
 ) -> Polygon | MultiPolygon:
     """Return the annulus between the `min_km` and `max_km` rings around (lon, lat), display form.
 
-    A `min_km` of zero gives the full `max_km` disk.
+    Parameters
+    ----------
+    lon, lat : float
+        The centre, in degrees.
+    min_km, max_km : float
+        The inner and outer geodesic radii, in km; a `min_km` of zero gives the full disk.
+    tolerance_m : float
+        How far the rings' boundaries may be from the true geodesic circles, in metres.
+
+    Returns
+    -------
+    Polygon or MultiPolygon
+        The band in display form (longitudes may leave [-180, 180]; `export_geometry` makes
+        the RFC 7946 form).
     """
     if not min_km < max_km:
         raise ParameterError(f"min range ({min_km} km) must be below max range ({max_km} km)")
@@ -413,6 +433,16 @@ def band_between(outer: Polygon, inner: Polygon) -> Polygon | MultiPolygon:
     When neither ring reaches a pole the inner ring lies strictly inside the outer one in the
     same longitude frame, so the band is the outer ring with the inner one as its hole (no
     polygon clipping needed); otherwise it is computed as a difference.
+
+    Parameters
+    ----------
+    outer, inner : Polygon
+        Rings around one centre, `inner` the smaller (`range_ring`).
+
+    Returns
+    -------
+    Polygon or MultiPolygon
+        The band, in display form.
     """
     if outer.bounds[3] < POLE_LAT_DEG and outer.bounds[1] > -POLE_LAT_DEG:
         return Polygon(outer.exterior.coords, [inner.exterior.coords[::-1]])
@@ -451,6 +481,22 @@ def reach_envelope(
     `radius_km` of some point of the area when d <= r + u, and of every point when d <= r - u
     (exact on a sphere; on the ellipsoid the difference is far below the boundary tolerance
     for areas of tens of kilometres).
+
+    Parameters
+    ----------
+    lon, lat : float
+        The launch area's centre, in degrees.
+    radius_km : float
+        The missile's range r, in km.
+    uncertainty_km : float
+        The launch area's radius u, in km.
+    tolerance_m : float
+        The rings' boundary tolerance, in metres.
+
+    Returns
+    -------
+    ReachEnvelope
+        The rings of reach from some point and from every point (None when u >= r).
     """
     some_km, all_km = reach_radii_km(radius_km, uncertainty_km)
     outer = range_ring(lon, lat, some_km, tolerance_m=tolerance_m)
@@ -459,9 +505,20 @@ def reach_envelope(
 
 
 def reach_radii_km(radius_km: float, uncertainty_km: float) -> tuple[float, float | None]:
-    """Return the radii (km) of reach from some point (r + u) and from every point (r - u).
+    """Return the radii of reach from some point (r + u) and from every point (r - u).
 
-    The second is None when no point is within range of the whole launch area (u >= r).
+    Parameters
+    ----------
+    radius_km : float
+        The missile's range r, in km.
+    uncertainty_km : float
+        The launch area's radius u, in km.
+
+    Returns
+    -------
+    tuple of float and (float or None)
+        r + u (at most the largest ring radius), and r - u, None when no point is within range
+        of the whole launch area (u >= r).
     """
     if not (math.isfinite(uncertainty_km) and uncertainty_km >= 0):
         raise ParameterError(f"uncertainty must be >= 0 km, got {uncertainty_km!r}")
@@ -485,6 +542,16 @@ def export_geometry(geometry: BaseGeometry) -> Polygon | MultiPolygon:
     halves of a pole-enclosing ring) merge, pieces that meet only at +-180 stay separate, so a
     ring crossing the antimeridian becomes a two-part MultiPolygon. Exteriors are made
     counter-clockwise and holes clockwise.
+
+    Parameters
+    ----------
+    geometry : BaseGeometry
+        A display-form Polygon or MultiPolygon.
+
+    Returns
+    -------
+    Polygon or MultiPolygon
+        The same area within [-180, 180], wound as RFC 7946 asks.
     """
     polygons = _polygons(geometry)
     if not polygons:
@@ -509,9 +576,19 @@ def export_geometry(geometry: BaseGeometry) -> Polygon | MultiPolygon:
 
 
 def polygonal(geometry: BaseGeometry) -> Polygon | MultiPolygon:
-    """Return the parts of non-zero area of a GEOS result: a Polygon, a MultiPolygon, or empty.
+    """Return the parts of non-zero area of a GEOS result.
 
     Clipping and overlays can add lines and points where shapes touch; they are dropped.
+
+    Parameters
+    ----------
+    geometry : BaseGeometry
+        Any geometry.
+
+    Returns
+    -------
+    Polygon or MultiPolygon
+        Its polygons: one Polygon, a MultiPolygon, or an empty Polygon.
     """
     parts = [p for p in _polygons_of_any(geometry) if p.area > 0]
     if not parts:
@@ -592,7 +669,23 @@ class Nearest(NamedTuple):
 
 
 def nearest_site(matrix_km: FloatArray) -> Nearest:
-    """Return, for each row of an N x M distance matrix (M >= 1), the nearest site and distance."""
+    """Return the nearest site and its distance for each row of a distance matrix.
+
+    Parameters
+    ----------
+    matrix_km : ndarray of float, shape (N, M)
+        Strikes x sites distances in km, M >= 1.
+
+    Returns
+    -------
+    Nearest
+        Each row's nearest column index and its distance.
+
+    Raises
+    ------
+    ParameterError
+        When the matrix is not two-dimensional or has no column.
+    """
     if matrix_km.ndim != 2 or matrix_km.shape[1] == 0:  # noqa: PLR2004 - a matrix has 2 axes
         raise ParameterError("nearest_site needs an N x M matrix with at least one site")
     index = np.argmin(matrix_km, axis=1)
@@ -600,5 +693,18 @@ def nearest_site(matrix_km: FloatArray) -> Nearest:
 
 
 def within_range(matrix_km: FloatArray, radius_km: float) -> BoolArray:
-    """Return True where a strike lies within `radius_km` of a site (same shape as the matrix)."""
+    """Return where a strike lies within `radius_km` of a site.
+
+    Parameters
+    ----------
+    matrix_km : ndarray of float
+        Strikes x sites distances in km.
+    radius_km : float
+        The range, in km.
+
+    Returns
+    -------
+    ndarray of bool
+        The matrix's shape: True where the distance is at most `radius_km`.
+    """
     return np.asarray(matrix_km <= radius_km)

@@ -25,7 +25,22 @@ _RING_CACHE_SIZE = 1024
 
 @lru_cache(maxsize=_RING_CACHE_SIZE)
 def cached_ring(lon: float, lat: float, radius_km: float, tolerance_m: float) -> Polygon:
-    """Return `range_ring`, remembered per centre, radius and tolerance."""
+    """Return `range_ring`, remembered per centre, radius and tolerance.
+
+    Parameters
+    ----------
+    lon, lat : float
+        The centre, in degrees.
+    radius_km : float
+        The geodesic radius, in km.
+    tolerance_m : float
+        The boundary tolerance, in metres.
+
+    Returns
+    -------
+    Polygon
+        The ring in display form (the same object for the same arguments: do not change it).
+    """
     return range_ring(lon, lat, radius_km, tolerance_m=tolerance_m)
 
 
@@ -40,6 +55,21 @@ def rings_frame(
 
     Rings are cached per (centre, radius, tolerance), so moving one slider recomputes only the
     ring whose radius changed.
+
+    Parameters
+    ----------
+    sites : tuple of LaunchSite
+        The launch points.
+    min_km, max_km : float
+        The range band, in km (min 0: no min ring; the band is then the max disk).
+    tolerance_m : float
+        The rings' boundary tolerance, in metres.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per ring: `site_id`, `site`, `uncertainty_km`, `kind` (`RING_KINDS`) and
+        `radius_km`, geometries in display form.
     """
     rows: list[dict[str, object]] = []
     for site in sites:
@@ -78,7 +108,19 @@ def rings_frame(
 
 
 def sites_frame(sites: tuple[LaunchSite, ...]) -> gpd.GeoDataFrame:
-    """Return the candidate launch points layer, each saying it is a candidate."""
+    """Return the candidate launch points layer, each saying it is a candidate.
+
+    Parameters
+    ----------
+    sites : tuple of LaunchSite
+        The launch points.
+
+    Returns
+    -------
+    GeoDataFrame
+        One point per site with its id, name, oblast, what it represents, status "candidate",
+        a note, its uncertainty and the bases and source of it all.
+    """
     rows = [
         {
             "id": s.id,
@@ -110,7 +152,21 @@ def launch_region_frame(
 ) -> gpd.GeoDataFrame:
     """Return the launch region layer: `reach_all` and `reach_any` rows for `strikes`.
 
-    An empty region is a row with a null geometry and `area_km2` 0; its `summary` says so.
+    Parameters
+    ----------
+    strikes : GeoDataFrame
+        The strikes the region is for.
+    min_km, max_km : float
+        The range band, in km.
+    tolerance_m : float
+        The rings' boundary tolerance, in metres.
+
+    Returns
+    -------
+    GeoDataFrame
+        The columns of `REGION_COLUMNS`: where a launcher could have reached every strike, and
+        at least one. An empty region is a row with a null geometry and `area_km2` 0; its
+        `summary` says so.
 
     Raises
     ------
@@ -142,7 +198,21 @@ def launch_region_frame(
 
 
 def cities_frame(sites: tuple[LaunchSite, ...], min_km: float, max_km: float) -> gpd.GeoDataFrame:
-    """Return the cities in range layer: GeoNames' cities within each site's max ring (points)."""
+    """Return the cities in range layer: GeoNames' cities within each site's max ring.
+
+    Parameters
+    ----------
+    sites : tuple of LaunchSite
+        The launch points.
+    min_km, max_km : float
+        The range band, in km.
+
+    Returns
+    -------
+    GeoDataFrame
+        One point per city and site it is within reach of, with the city's name, country,
+        population, distance, whether it is in the band, and its GeoNames id.
+    """
     table = cities_in_range(sites, cities(0), min_km, max_km).cities
     return gpd.GeoDataFrame(
         table[[*CITY_COLUMNS, "site_id", "geonameid"]],

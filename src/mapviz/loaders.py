@@ -88,7 +88,13 @@ class LoadResult(NamedTuple):
 
     @property
     def rejected_rows(self) -> list[int]:
-        """Row numbers that were not kept, in order."""
+        """Return the row numbers that were not kept.
+
+        Returns
+        -------
+        list of int
+            The rows of error problems, in order, each once.
+        """
         return sorted({p.row for p in self.problems if p.severity == "error" and p.row})
 
 

@@ -86,11 +86,23 @@ class LaunchRegion:
 
     @property
     def empty(self) -> bool:
-        """Whether no point qualifies."""
+        """Whether no point qualifies.
+
+        Returns
+        -------
+        bool
+            True when the region's geometry is empty.
+        """
         return bool(self.geometry.is_empty)
 
     def summary(self) -> str:
-        """Plain-text sentence saying what the region is (used in tooltips and on the page)."""
+        """Say in one plain-text sentence what the region is (in tooltips and on the page).
+
+        Returns
+        -------
+        str
+            The band, the strike count, and the region's area or that no point qualifies.
+        """
         band = f"{self.min_km:,.0f}-{self.max_km:,.0f} km"
         count = f"{self.strikes:,} strike{'s' if self.strikes != 1 else ''}"
         if self.kind == "reach_all":
@@ -103,7 +115,18 @@ class LaunchRegion:
 
 
 def geodesic_area_km2(geometry: BaseGeometry) -> float:
-    """Return the area of a lon/lat (multi)polygon on WGS84 in km2 (edges taken as geodesics)."""
+    """Return the area of a lon/lat (multi)polygon on WGS84, its edges taken as geodesics.
+
+    Parameters
+    ----------
+    geometry : BaseGeometry
+        A (multi)polygon in degrees.
+
+    Returns
+    -------
+    float
+        The area in km2 (0 when empty).
+    """
     if geometry.is_empty:
         return 0.0
     area_m2, _ = GEOD.geometry_area_perimeter(shapely.orient_polygons(geometry))
@@ -124,7 +147,23 @@ def _wrap(lon: float) -> float:
 def distinct_locations(
     lons: npt.ArrayLike, lats: npt.ArrayLike
 ) -> tuple[npt.NDArray[np.float64], int]:
-    """Return the distinct (lon, lat) rows (k, 2) of strikes and the strike count."""
+    """Return the distinct positions of strikes (to 1e-6 degree) and the strike count.
+
+    Parameters
+    ----------
+    lons, lats : array_like
+        The strikes' longitudes and latitudes, in degrees, of one length.
+
+    Returns
+    -------
+    tuple of ndarray and int
+        The distinct (lon, lat) rows, shape (k, 2), and how many strikes there are.
+
+    Raises
+    ------
+    ParameterError
+        When the arrays differ in length or a position is not a finite number.
+    """
     lon = np.asarray(lons, dtype=np.float64).ravel()
     lat = np.asarray(lats, dtype=np.float64).ravel()
     if lon.shape != lat.shape:
@@ -137,7 +176,19 @@ def distinct_locations(
 
 
 def region_refusal(locations: int) -> str | None:
-    """Why no launch region is computed for strikes at `locations` distinct positions, or None."""
+    """Say why no launch region is computed for strikes at `locations` distinct positions.
+
+    Parameters
+    ----------
+    locations : int
+        The strikes' distinct positions (`distinct_locations`).
+
+    Returns
+    -------
+    str or None
+        The reason (none at all, or more than `MAX_REGION_LOCATIONS`), or None when a region
+        can be computed.
+    """
     if locations == 0:
         return "no strikes to compute a launch region from (check the filters)"
     if locations > MAX_REGION_LOCATIONS:
@@ -223,10 +274,25 @@ def sites_in_region(
 ) -> pd.DataFrame:
     """Return, per launch point, how many of the strikes lie in its band, from exact distances.
 
-    Columns: ``site``, ``strikes_in_band``, ``strikes``, ``reach_all`` (every strike in its band:
-    inside the ``reach_all`` region) and ``reach_any`` (at least one). Distances are geodesic,
-    not read off the polygons; `matrix_km` may pass the strikes x sites distances computed
-    earlier (`geodesy.distances_km`), as the page has them for every slider press.
+    Distances are geodesic, not read off the polygons.
+
+    Parameters
+    ----------
+    sites : sequence of LaunchSite
+        The launch points.
+    lons, lats : array_like
+        The strikes' positions, in degrees.
+    min_km, max_km : float
+        The range band, in km.
+    matrix_km : ndarray of float, optional
+        The strikes x sites distances computed earlier (`geodesy.distances_km`), as the page
+        has them for every slider press.
+
+    Returns
+    -------
+    DataFrame
+        Columns ``site``, ``strikes_in_band``, ``strikes``, ``reach_all`` (every strike in its
+        band: inside the ``reach_all`` region) and ``reach_any`` (at least one).
     """
     if matrix_km is None:
         lon = np.asarray(lons, dtype=np.float64).ravel()

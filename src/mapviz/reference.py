@@ -72,7 +72,24 @@ MAX_UNCERTAINTY_KM: Final = 1000.0
 
 
 def parse_site(text: str) -> LaunchSite:
-    """Parse "name=NAME,lat=LAT,lon=LON[,uncertainty_km=U]" into a user-defined LaunchSite."""
+    """Parse one of the person's launch points.
+
+    Parameters
+    ----------
+    text : str
+        "name=NAME,lat=LAT,lon=LON[,uncertainty_km=U]" (keys in any order and case).
+
+    Returns
+    -------
+    LaunchSite
+        A user-defined launch point; its id is made of its name.
+
+    Raises
+    ------
+    ParameterError
+        Naming the line, when a key is missing or unknown, a value is not a number, or the
+        coordinates or the radius are out of bounds.
+    """
     fields: dict[str, str] = {}
     for part in text.split(","):
         key, sep, value = part.partition("=")
@@ -127,7 +144,13 @@ def _csv_rows(path: Path) -> list[dict[str, str]]:
 
 @cache
 def launch_sites() -> tuple[LaunchSite, ...]:
-    """Return the candidate launch points of data/launch_sites.csv."""
+    """Return the candidate launch points of data/launch_sites.csv.
+
+    Returns
+    -------
+    tuple of LaunchSite
+        In the file's order, each with its sources.
+    """
     return tuple(
         LaunchSite(
             id=row["id"],
@@ -166,14 +189,31 @@ for deck.gl to place on every frame of a pan without a GPU."""
 
 
 def in_theatre(point: LonLat) -> bool:
-    """Whether `point` lies in THEATRE_BOX_DEG."""
+    """Tell whether `point` lies in `THEATRE_BOX_DEG`.
+
+    Parameters
+    ----------
+    point : LonLat
+        A point, in degrees.
+
+    Returns
+    -------
+    bool
+        True inside the box (edges included).
+    """
     west, south, east, north = THEATRE_BOX_DEG
     return west <= point.lon <= east and south <= point.lat <= north
 
 
 @cache
 def map_cities() -> tuple[City, ...]:
-    """Return the cities the map names (see THEATRE_BOX_DEG), most populous first."""
+    """Return the cities the map names (see `THEATRE_BOX_DEG`).
+
+    Returns
+    -------
+    tuple of City
+        Most populous first.
+    """
     return tuple(
         city
         for city in cities(THEATRE_CITY_MIN_POPULATION)
@@ -212,7 +252,13 @@ def cities(min_population: int) -> tuple[City, ...]:
 
 @cache
 def range_presets() -> tuple[RangePreset, ...]:
-    """Return the published range bands of data/range_presets.csv (the first is the default)."""
+    """Return the published range bands of data/range_presets.csv.
+
+    Returns
+    -------
+    tuple of RangePreset
+        In the file's order (the first is the default), each with its citations.
+    """
     return tuple(
         RangePreset(
             id=row["id"],
@@ -237,7 +283,13 @@ def _strikes() -> gpd.GeoDataFrame:
 
 
 def reference_strikes() -> gpd.GeoDataFrame:
-    """Return the shipped strike reports (a fresh copy each call: callers may modify it)."""
+    """Return the shipped strike reports.
+
+    Returns
+    -------
+    GeoDataFrame
+        A fresh copy each call (callers may modify it).
+    """
     return _strikes().copy()
 
 
@@ -268,5 +320,12 @@ def _raw_sources(path: Path) -> list[list[dict[str, object]]]:
 
 
 def deployments() -> gpd.GeoDataFrame:
-    """Return the HYPOTHETICAL deployment areas: display-form disks of `area_radius_km`."""
+    """Return the HYPOTHETICAL deployment areas.
+
+    Returns
+    -------
+    GeoDataFrame
+        One row per area: display-form disks of `area_radius_km` around the named place, its
+        reference point, the disclaimer and its sources; a fresh copy each call.
+    """
     return _deployments().copy()

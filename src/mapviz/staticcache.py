@@ -36,11 +36,27 @@ PRIVATE_PREFIX: Final = "s-"
 def publish(
     folder: Path, payload: bytes, *, prefix: str, suffix: str = ".json", root: Path | None = None
 ) -> str:
-    """Write `payload` to `folder` under a content hash name and return that file name.
+    """Write `payload` to `folder` under a name made of its content's hash.
 
     Writing is atomic (temporary file, then rename), so concurrent sessions publishing the same
-    content never see a partial file. `root` is the cache that holds `folder` (`folder` itself
-    by default), kept under MAX_CACHE_BYTES.
+    content never see a partial file.
+
+    Parameters
+    ----------
+    folder : Path
+        The folder of the cache to write to (made if missing).
+    payload : bytes
+        The file's content.
+    prefix, suffix : str
+        The name's start and end ("strikes", ".bin").
+    root : Path, optional
+        The cache that holds `folder` (`folder` itself by default), kept under
+        `MAX_CACHE_BYTES`.
+
+    Returns
+    -------
+    str
+        The file's name in `folder`.
     """
     name = f"{prefix}-{hashlib.sha256(payload).hexdigest()[:32]}{suffix}"
     target = folder / name

@@ -27,6 +27,18 @@ def synthetic_strikes(count: int, *, seed: int = 0) -> gpd.GeoDataFrame:
     """Return `count` synthetic strike reports: 70% around Kharkiv, the rest across Ukraine.
 
     Every record has `synthetic=True`, an id starting with "synthetic-" and place "SYNTHETIC".
+
+    Parameters
+    ----------
+    count : int
+        How many.
+    seed : int
+        The random generator's seed (the same seed gives the same strikes).
+
+    Returns
+    -------
+    GeoDataFrame
+        Strikes in the columns of `mapviz.model.STRIKE_COLUMNS`.
     """
     rng = np.random.default_rng(seed)
     near = rng.random(count) < KHARKIV_SHARE
