@@ -20,9 +20,9 @@ from mapviz.deck import (
 )
 from mapviz.geodesy import GEOD, LonLat, range_ring
 from mapviz.layers import sites_frame
+from mapviz.limits import MAX_DISPLAY_CHARS
 from mapviz.paths import NATURAL_EARTH_DIR
 from mapviz.records import (
-    MAX_DISPLAY_CHARS,
     STRIKE_BYTES,
     TOOLTIP_CHUNK_MIN,
     TOOLTIP_FILES_MAX,

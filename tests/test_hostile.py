@@ -34,8 +34,9 @@ from mapviz import loaders
 from mapviz.analysis import Params
 from mapviz.errors import DataValidationError, MapvizError, UnreadableFileError
 from mapviz.export import build_layers, csv_bytes, geojson_bytes, kml_bytes
+from mapviz.limits import MAX_DISPLAY_CHARS
 from mapviz.loaders import read_strikes
-from mapviz.records import MAX_DISPLAY_CHARS, strike_tooltips
+from mapviz.records import strike_tooltips
 from mapviz.reference import parse_site, reference_strikes
 
 APP = str(Path(__file__).parents[1] / "app.py")

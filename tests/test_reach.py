@@ -14,8 +14,8 @@ from hypothesis import strategies as st
 from pyproj import Geod
 
 from mapviz.errors import ParameterError
+from mapviz.limits import MAX_REGION_LOCATIONS
 from mapviz.reach import (
-    MAX_REGION_LOCATIONS,
     cities_in_range,
     launch_region,
     sites_in_region,

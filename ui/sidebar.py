@@ -18,6 +18,7 @@ from mapviz import __version__
 from mapviz.analysis import Filters
 from mapviz.errors import MapvizError, Problem
 from mapviz.export import sha256_hex, shipped_inputs
+from mapviz.limits import MAX_SYNTHETIC, MAX_TEXT_CHARS, WEAPON_CHOICES
 from mapviz.loaders import SUPPORTED_SUFFIXES
 from mapviz.model import ATTRIBUTIONS
 from mapviz.reference import (
@@ -29,13 +30,11 @@ from mapviz.reference import (
 )
 from mapviz.scene import Toggles
 from mapviz.style import VIEW_PRESETS
-from mapviz.urlstate import MAX_TEXT_CHARS, UNCERTAINTY_KM
+from mapviz.urlstate import UNCERTAINTY_KM
 from ui.caches import load_synthetic, load_upload
 from ui.link import CUSTOM_FROM_LINK_TOO_LONG
 
 SYNTHETIC_ENV: Final = "MAPVIZ_SYNTHETIC_STRIKES"
-MAX_SYNTHETIC: Final = 1_000_000
-WEAPON_CHOICES: Final = 100
 CLEAR_CUSTOM: Final = "clear_custom"
 MAPPED_FIELDS: Final = (
     ("lat", "Latitude column"),

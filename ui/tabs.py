@@ -5,18 +5,15 @@ Data reach the page as text only: tables and captions, never HTML.
 
 from __future__ import annotations
 
-from typing import Final
-
 import pandas as pd
 import streamlit as st
 
 from mapviz.analysis import with_distances
 from mapviz.errors import Problem
+from mapviz.limits import TABLE_ROWS
 from mapviz.reference import LaunchSite
 from ui.caches import PICKED_KEY, Selection, cities_within
 from ui.link import page_range
-
-TABLE_ROWS: Final = 1000
 
 
 def problems_table(problems: list[Problem], refusal: str | None = None) -> None:

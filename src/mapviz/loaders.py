@@ -27,6 +27,7 @@ import pyproj
 import shapely
 
 from mapviz.errors import DataValidationError, Problem, UnreadableFileError
+from mapviz.limits import MAX_COLUMNS, MAX_PROBLEMS_PER_FIELD, MAX_ROWS, MAX_VERTICES
 from mapviz.model import (
     ATTRIBUTIONS,
     CRS,
@@ -36,15 +37,6 @@ from mapviz.model import (
     TEXT_FIELDS,
 )
 
-MAX_PROBLEMS_PER_FIELD: Final = 1000
-MAX_VERTICES: Final = 10_000
-"""A non-point geometry stands for its strike by a point inside it, found (and repaired if
-invalid) only up to this many vertices: repairing a 200 KB self-intersecting polygon took minutes
-and gigabytes."""
-MAX_COLUMNS: Final = 2_000
-"""A CSV header of more fields is refused before it is parsed (1.2 million columns took 172 s)."""
-MAX_ROWS: Final = 1_500_000
-"""A file of more data lines is refused before it is parsed (memory grows with the rows)."""
 """Beyond this many problems with one field, the rest are summed up in one line."""
 
 CSV_SUFFIXES: Final = frozenset({".csv", ".tsv", ".txt"})

@@ -32,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 
 from mapviz.errors import ParameterError
 from mapviz.geodesy import GEOD, distances_km, export_geometry, polygonal, range_band
+from mapviz.limits import MAX_REGION_LOCATIONS
 from mapviz.reference import City, LaunchSite
 from mapviz.units import (
     DEFAULT_RING_TOLERANCE_M,
@@ -43,9 +44,6 @@ from mapviz.units import (
 RegionKind = Literal["reach_all", "reach_any"]
 REGION_KINDS: Final[tuple[RegionKind, ...]] = ("reach_all", "reach_any")
 
-MAX_REGION_LOCATIONS: Final = 2_000
-"""Most distinct strike locations a launch region is computed for (docs/BENCHMARKS.md: 1,000
-locations took 0.6 s, so this many about 1.3 s); more are refused with a message saying so."""
 
 _LOCATION_DECIMALS: Final = 6
 """Strikes at the same position to this many decimal degrees (about 0.1 m) share one band."""

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import MultiPolygon, Polygon
 
+from mapviz.limits import MAX_DISPLAY_CHARS
 from mapviz.paths import NATURAL_EARTH_DIR
 from mapviz.reference import City
 from mapviz.style import (
@@ -41,9 +42,6 @@ from mapviz.style import (
 
 COUNTRY_LABELS: Final = NATURAL_EARTH_DIR / "ne_country_labels.json"
 
-MAX_DISPLAY_CHARS: Final = 300
-"""Text from data longer than this is cut (with an ellipsis) in tooltips and labels; the data and
-the exports keep it whole."""
 _EXPRESSION_PREFIX: Final = "@@"
 _ZERO_WIDTH_SPACE: Final = "\u200b"
 

@@ -20,6 +20,7 @@ import geopandas as gpd
 
 from mapviz.errors import DataValidationError, ParameterError, Problem
 from mapviz.geodesy import LonLat, range_ring
+from mapviz.limits import MAX_UNCERTAINTY_KM
 from mapviz.loaders import read_strikes
 from mapviz.paths import DATA_DIR
 
@@ -66,9 +67,6 @@ class LaunchSite:
     uncertainty_basis: str = "entered by the user"
     launch_area_basis: str = "entered by the user"
     default_selected: bool = False
-
-
-MAX_UNCERTAINTY_KM: Final = 1000.0
 
 
 def parse_site(text: str) -> LaunchSite:

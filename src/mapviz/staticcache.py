@@ -20,16 +20,11 @@ from collections.abc import Collection
 from pathlib import Path
 from typing import Final
 
+from mapviz.limits import MAX_CACHE_BYTES, MAX_FILES_PER_PREFIX
+
 PUBLIC_FILE_MODE: Final = 0o644
-MAX_FILES_PER_PREFIX: Final = 256
-"""Oldest files of a prefix beyond this many are deleted when a new one of it is written (the
-uncertainty circles change with every edit of the launch points, the strike layers only with the
-data and filters: one kind never evicts the other)."""
 
 
-MAX_CACHE_BYTES: Final = 2 * 2**30
-"""The whole cache (its private folders included) is kept under this many bytes: the oldest
-files go first, whichever folder they are in."""
 PRIVATE_PREFIX: Final = "s-"
 
 

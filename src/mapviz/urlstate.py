@@ -14,8 +14,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Final
 
-MAX_TEXT_CHARS: Final = 4000
-"""The longest text value a link may carry (the custom launch points' box holds as many)."""
+from mapviz.limits import MAX_TEXT_CHARS
+
 NOTE_VALUE_CHARS: Final = 40
 """A note quotes at most this many characters of a value (the rest is not shown)."""
 

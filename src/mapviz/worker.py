@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import multiprocessing
-import os
 import resource
 from collections.abc import Mapping
 from multiprocessing.connection import Connection
@@ -23,12 +22,8 @@ import geopandas as gpd
 import pandas as pd
 
 from mapviz.errors import DataValidationError, MapvizError, ParameterError, UnreadableFileError
+from mapviz.limits import READ_MEMORY_BYTES, READ_TIMEOUT_S
 from mapviz.loaders import LoadResult, read_strikes
-
-READ_TIMEOUT_S: Final = float(os.environ.get("MAPVIZ_READ_TIMEOUT_S", "120"))
-"""Longest a file may take to read (a 1,000,000-row CSV took 10.5 s; docs/BENCHMARKS.md)."""
-READ_MEMORY_BYTES: Final = int(os.environ.get("MAPVIZ_READ_MEMORY_MB", "6144")) * 2**20
-"""Address space the reading process may use (its libraries take about 1.5 GB of it)."""
 
 _CONTEXT: Final = multiprocessing.get_context("forkserver")
 _CONTEXT.set_forkserver_preload(["mapviz.loaders"])
