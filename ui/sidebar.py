@@ -83,7 +83,6 @@ def data_source() -> DataSource:
     with rows, none of them usable, each row's problem is kept for the problems table.
     """
     upload, mapping = _upload()
-    shipped = DataSource("reference", reference_strikes(), shipped_inputs())
     if upload is not None:
         data = upload.getvalue()
         try:
@@ -93,16 +92,21 @@ def data_source() -> DataSource:
             st.sidebar.code(str(exc), language=None)
             refused = list(getattr(exc, "problems", ()))
             if any(p.row is not None for p in refused):  # rows, none of them usable
-                return replace(shipped, problems=refused, refusal=str(exc).split("\n")[0])
+                return replace(_shipped(), problems=refused, refusal=str(exc).split("\n")[0])
         else:
             key = f"upload-{sha256_hex(data)}-{sha256_hex(repr(mapping).encode())[:16]}"
-            inputs = {**shipped.inputs, upload.name: sha256_hex(data)}
+            inputs = {**shipped_inputs(), upload.name: sha256_hex(data)}
             return DataSource(key, result.strikes, inputs, result.problems)
     count = os.environ.get(SYNTHETIC_ENV, "").strip()
     if count:
         number = max(0, min(int(count), MAX_SYNTHETIC)) if count.isdigit() else 0
         return DataSource(f"synthetic-{number}", load_synthetic(number))
-    return shipped
+    return _shipped()
+
+
+def _shipped() -> DataSource:
+    """Return the shipped strike reports as the data source."""
+    return DataSource("reference", reference_strikes(), shipped_inputs())
 
 
 def _upload() -> tuple[Any, tuple[tuple[str, str], ...]]:
