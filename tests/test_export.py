@@ -20,6 +20,7 @@ from mapviz.errors import ParameterError
 from mapviz.export import (
     LAYER_NAMES,
     REGION_LAYER,
+    Provenance,
     build_layers,
     csv_bytes,
     geojson_bytes,
@@ -54,12 +55,12 @@ def layers() -> dict[str, gpd.GeoDataFrame]:
 
 
 @pytest.fixture(scope="module")
-def metadata() -> dict[str, Any]:
+def metadata() -> Provenance:
     return provenance(Params(sites=DEFAULT_SITES), shipped_inputs())
 
 
 def feature_collection(
-    layers: dict[str, gpd.GeoDataFrame], name: str, metadata: dict[str, Any]
+    layers: dict[str, gpd.GeoDataFrame], name: str, metadata: Provenance
 ) -> dict[str, Any]:
     data = geojson_bytes(layers[name], layer=name, metadata=metadata)
     assert b"NaN" not in data
@@ -68,7 +69,7 @@ def feature_collection(
 
 
 def test_geojson_layers_are_rfc7946(
-    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+    layers: dict[str, gpd.GeoDataFrame], metadata: Provenance
 ) -> None:
     for name in ALL_LAYERS:
         doc = feature_collection(layers, name, metadata)
@@ -90,7 +91,7 @@ def test_geojson_layers_are_rfc7946(
 
 
 def test_coordinates_have_six_decimals(
-    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+    layers: dict[str, gpd.GeoDataFrame], metadata: Provenance
 ) -> None:
     doc = feature_collection(layers, "launch_sites", metadata)
     lon = doc["features"][0]["geometry"]["coordinates"][0]
@@ -99,7 +100,7 @@ def test_coordinates_have_six_decimals(
 
 
 def test_rings_cross_the_antimeridian_and_contain_the_pole(
-    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+    layers: dict[str, gpd.GeoDataFrame], metadata: Provenance
 ) -> None:
     doc = feature_collection(layers, "rings", metadata)
     features = doc["features"]
@@ -133,7 +134,7 @@ def test_rings_cross_the_antimeridian_and_contain_the_pole(
 
 
 def test_deployments_are_hypothetical_in_every_feature(
-    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+    layers: dict[str, gpd.GeoDataFrame], metadata: Provenance
 ) -> None:
     doc = feature_collection(layers, "deployments", metadata)
     for feature in doc["features"]:
@@ -143,7 +144,7 @@ def test_deployments_are_hypothetical_in_every_feature(
 
 
 def test_strikes_carry_distances_dates_and_flags(
-    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+    layers: dict[str, gpd.GeoDataFrame], metadata: Provenance
 ) -> None:
     doc = feature_collection(layers, "strikes", metadata)
     props = doc["features"][1]["properties"]
@@ -157,7 +158,7 @@ def test_strikes_carry_distances_dates_and_flags(
     assert props["in_band"] is False
 
 
-def test_metadata_records_parameters_and_inputs(metadata: dict[str, Any]) -> None:
+def test_metadata_records_parameters_and_inputs(metadata: Provenance) -> None:
     params = metadata["parameters"]
     assert params["min_range_km"] == 380
     assert [s["id"] for s in params["sites"]] == ["belgorod", "kursk", "voronezh"]
@@ -169,7 +170,7 @@ def test_metadata_records_parameters_and_inputs(metadata: dict[str, Any]) -> Non
 
 
 def test_zip_holds_every_layer_and_a_readme(
-    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+    layers: dict[str, gpd.GeoDataFrame], metadata: Provenance
 ) -> None:
     archive = zipfile.ZipFile(io.BytesIO(zip_bytes(layers, metadata)))
     assert sorted(archive.namelist()) == [
@@ -187,7 +188,7 @@ def test_zip_holds_every_layer_and_a_readme(
 
 
 def test_geopackage_has_one_table_per_layer(
-    tmp_path: Path, layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+    tmp_path: Path, layers: dict[str, gpd.GeoDataFrame], metadata: Provenance
 ) -> None:
     path = tmp_path / "out.gpkg"
     path.write_bytes(gpkg_bytes(layers, metadata))
@@ -263,7 +264,7 @@ def test_strikes_round_trip_through_geojson(tmp_path: Path, strikes: str) -> Non
     assert max(offset) <= 5e-7
 
 
-def test_no_sites_still_exports(metadata: dict[str, Any]) -> None:
+def test_no_sites_still_exports(metadata: Provenance) -> None:
     layers = build_layers(reference_strikes(), Params(sites=()))
     doc = json.loads(geojson_bytes(layers["strikes"], layer="strikes", metadata=metadata))
     assert doc["features"][0]["properties"]["nearest_km"] is None
@@ -282,7 +283,7 @@ def test_text_with_line_breaks_survives_the_geojson_writer(tmp_path: Path) -> No
 
 
 def test_cities_in_range_layer_has_the_issue_fields(
-    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+    layers: dict[str, gpd.GeoDataFrame], metadata: Provenance
 ) -> None:
     doc = feature_collection(layers, "cities_in_range", metadata)
     first = doc["features"][0]["properties"]
@@ -294,7 +295,7 @@ def test_cities_in_range_layer_has_the_issue_fields(
 
 
 def test_launch_region_layer_in_export_form(
-    layers: dict[str, gpd.GeoDataFrame], metadata: dict[str, Any]
+    layers: dict[str, gpd.GeoDataFrame], metadata: Provenance
 ) -> None:
     doc = feature_collection(layers, REGION_LAYER, metadata)
     kinds = [f["properties"]["kind"] for f in doc["features"]]

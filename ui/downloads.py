@@ -19,6 +19,7 @@ from mapviz.export import (
     GEOJSON_MEDIA_TYPE,
     LAYER_NAMES,
     REGION_LAYER,
+    Provenance,
     build_layers,
     csv_bytes,
     geojson_bytes,
@@ -70,7 +71,7 @@ def downloads(selection: Selection, inputs: dict[str, str], *, with_region: bool
             )
         return layers
 
-    def meta() -> dict[str, object]:
+    def meta() -> Provenance:
         return provenance(params(), inputs)
 
     def geojson_layer(name: str) -> bytes:

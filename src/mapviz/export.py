@@ -20,7 +20,7 @@ import zipfile
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, TypedDict
 
 import geopandas as gpd
 import numpy as np
@@ -76,7 +76,54 @@ def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def provenance(params: Params, inputs: Mapping[str, str]) -> dict[str, object]:
+class SiteProvenance(TypedDict):
+    """A launch point the layers were measured from."""
+
+    id: str
+    name: str
+    lon: float
+    lat: float
+    uncertainty_km: float
+    status: str
+
+
+class ParameterProvenance(TypedDict):
+    """The range, launch points and filters the layers were built with."""
+
+    min_range_km: float
+    max_range_km: float
+    sites: list[SiteProvenance]
+    filters: dict[str, object]
+    """`Filters`' fields, dates as ISO 8601 text (None: not restricted)."""
+
+
+class InputFile(TypedDict):
+    """An input file and its SHA-256."""
+
+    file: str
+    sha256: str
+
+
+class Provenance(TypedDict):
+    """The `metadata` member of every export: what it was made from and how."""
+
+    generated_at: str
+    generator: str
+    parameters: ParameterProvenance
+    ellipsoid: str
+    geodesic_method: str
+    ring_boundary_tolerance_m: float
+    edges: str
+    ring_vertices: str
+    inputs: list[InputFile]
+    sources_and_licences: str
+    hypothetical_disclaimer: str
+    cities_in_range: dict[str, str]
+    launch_region: dict[str, str]
+    synthetic_data: str
+
+
+def provenance(params: Params, inputs: Mapping[str, str]) -> Provenance:
     """Return the `metadata` member every export carries.
 
     Parameters
@@ -88,7 +135,7 @@ def provenance(params: Params, inputs: Mapping[str, str]) -> dict[str, object]:
 
     Returns
     -------
-    dict of str to object
+    Provenance
         When and by which version it was made, the parameters, the method, the inputs' hashes,
         and the sources and licences of the data.
     """

@@ -138,6 +138,7 @@ class RingSpec(TypedDict):
     show: bool
     envelopes: bool
     style: dict[str, Any]
+    """`RingStyle`'s fields (`asdict`): the dataclass says what is inside."""
 
 
 def ring_spec(
@@ -200,6 +201,7 @@ class MapArgs(TypedDict):
     rings: RingSpec
     range: dict[str, int]
     settings: dict[str, Any]
+    """`MAP_SETTINGS`' fields (`asdict`): `MapSettings` says what is inside."""
 
 
 def map_args(spec_url: str, *, view_key: str, rings: RingSpec, range_: Range) -> MapArgs:
