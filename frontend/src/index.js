@@ -181,7 +181,7 @@ function onSet() {
     keepInLink(minKm, maxKm);
     Streamlit.setComponentValue(value);
   };
-  if (deck) afterFrames(3, report);
+  if (deck) afterFrames(1, report);
   else report();  // no map: no frame to wait for
 }
 
