@@ -29,7 +29,6 @@ from mapviz.layers import cached_ring, launch_region_frame, sites_frame
 from mapviz.loaders import LoadResult
 from mapviz.reach import CitiesInRange, cities_in_range, distinct_locations, region_refusal
 from mapviz.records import (
-    PolygonRecord,
     basemap_payload,
     deployment_label_records,
     deployment_records,
@@ -240,12 +239,6 @@ def still_served(cached: Any, *args: Any, **kwargs: Any) -> Any:
     return result
 
 
-@st.cache_resource
-def deployment_polygons() -> list[PolygonRecord]:
-    """Return the hypothetical areas' polygon records (the same for the server's life)."""
-    return deployment_records(deployments())
-
-
 @st.cache_resource(max_entries=16, show_spinner="Measuring distances...", hash_funcs=BY_SELECTION)
 def distance_matrix(selection: Selection, sites: tuple[LaunchSite, ...]) -> Any:
     """Shown strikes x sites geodesic distances in km: independent of the range sliders."""
@@ -336,7 +329,7 @@ def published_labels(sites: tuple[LaunchSite, ...], with_sites: bool, with_areas
 @st.cache_data(show_spinner=False)
 def published_deployments() -> str:
     """URL of the hypothetical areas' polygons (the same for every session and rerun)."""
-    return served_url(records_payload(deployment_polygons()), "deployments")
+    return served_url(records_payload(deployment_records(deployments())), "deployments")
 
 
 @st.cache_resource(max_entries=32, show_spinner="Measuring distances to cities...")

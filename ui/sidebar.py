@@ -94,8 +94,9 @@ def data_source() -> DataSource:
             if any(p.row is not None for p in refused):  # rows, none of them usable
                 return replace(_shipped(), problems=refused, refusal=str(exc).split("\n")[0])
         else:
-            key = f"upload-{sha256_hex(data)}-{sha256_hex(repr(mapping).encode())[:16]}"
-            inputs = {**shipped_inputs(), upload.name: sha256_hex(data)}
+            digest = sha256_hex(data)
+            key = f"upload-{digest}-{sha256_hex(repr(mapping).encode())[:16]}"
+            inputs = {**shipped_inputs(), upload.name: digest}
             return DataSource(key, result.strikes, inputs, result.problems)
     count = os.environ.get(SYNTHETIC_ENV, "").strip()
     if count:

@@ -19,6 +19,7 @@ import warnings
 import zipfile
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Final, TypedDict
 
@@ -188,13 +189,20 @@ def provenance(params: Params, inputs: Mapping[str, str]) -> Provenance:
 def shipped_inputs() -> dict[str, str]:
     """Return the SHA-256 of the shipped data files every layer set is built from.
 
+    Read once per process, as `mapviz.reference` reads the files themselves.
+
     Returns
     -------
     dict of str to str
-        `data/<file name>` to its digest.
+        `data/<file name>` to its digest (a new dict: callers may add their own inputs).
     """
+    return dict(_shipped_digests())
+
+
+@cache
+def _shipped_digests() -> tuple[tuple[str, str], ...]:
     files = [STRIKES_FILE, LAUNCH_SITES_FILE, RANGE_PRESETS_FILE, DEPLOYMENTS_FILE]
-    return {f"data/{f.name}": sha256_hex(f.read_bytes()) for f in files}
+    return tuple((f"data/{f.name}", sha256_hex(f.read_bytes())) for f in files)
 
 
 def build_layers(
