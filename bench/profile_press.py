@@ -36,8 +36,11 @@ def metrics(cdp: Any) -> dict[str, float]:
     return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
 
 
-def profile(browser: Any, url: str, *, mapviz: bool) -> None:
-    """Press the app's slider under the profiler; print where each press's time went."""
+def profile(browser: Any, url: str, *, mapviz: bool, functions: int) -> None:
+    """Press the app's slider under the profiler; print where each press's time went.
+
+    With `functions` > 0, also the functions with the most time of their own (self time).
+    """
     page, _, _ = open_measured(browser, url, mapviz=mapviz)
     if mapviz:  # as bench_map: the counts under the map on screen
         page.get_by_test_id("stTable").first.evaluate("(t) => t.scrollIntoView({block: 'end'})")
@@ -57,10 +60,13 @@ def profile(browser: Any, url: str, *, mapviz: bool) -> None:
     after = metrics(cdp)
     nodes = {node["id"]: node["callFrame"] for node in samples["nodes"]}
     by_file: collections.Counter[str] = collections.Counter()
+    by_function: collections.Counter[str] = collections.Counter()
     for node, delta_us in zip(samples["samples"], samples["timeDeltas"], strict=True):
         frame = nodes[node]
         name = frame["url"].rsplit("/", 1)[-1] or frame["functionName"]
         by_file[name] += delta_us / 1000 / PRESSES
+        where = f"{frame['functionName'] or '(anonymous)'} {name}:{frame['lineNumber'] + 1}"
+        by_function[where] += delta_us / 1000 / PRESSES
     task, script = (
         (after[key] - before[key]) * 1000 / PRESSES for key in ("TaskDuration", "ScriptDuration")
     )
@@ -68,14 +74,23 @@ def profile(browser: Any, url: str, *, mapviz: bool) -> None:
           f"ScriptDuration {script:.0f} ms per press")  # fmt: skip
     for name, ms in [(n, ms) for n, ms in by_file.most_common() if n != "(idle)"][:SHOWN]:
         print(f"  {ms:6.1f} ms  {name}")
+    if functions:
+        print("  by function (self time):")
+        for name, ms in by_function.most_common(functions):
+            print(f"  {ms:6.1f} ms  {name}")
     page.context.close()
 
 
 def main() -> None:
-    """Profile both apps, twice each, in turn."""
+    """Profile both apps in turn, `--passes` times each."""
     parser = argparse.ArgumentParser()
     parser.add_argument("strikes", nargs="?", type=int, default=100_000)
-    count = parser.parse_args().strikes
+    parser.add_argument(
+        "--functions", type=int, default=0, help="also show this many functions by self time"
+    )
+    parser.add_argument("--passes", type=int, default=2, help="profiles of each app, in turn")
+    options = parser.parse_args()
+    count, functions = options.strikes, options.functions
     with contextlib.ExitStack() as stack, sync_playwright() as playwright:
         baseline = stack.enter_context(streamlit_server(MINIMAL_APP, env={}))
         mapviz = stack.enter_context(
@@ -84,9 +99,9 @@ def main() -> None:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=False, args=LLVMPIPE_ARGS
         )
-        for _ in range(2):
-            profile(browser, baseline.url + "/", mapviz=False)
-            profile(browser, mapviz.url + MAPVIZ_PATH, mapviz=True)
+        for _ in range(options.passes):
+            profile(browser, baseline.url + "/", mapviz=False, functions=functions)
+            profile(browser, mapviz.url + MAPVIZ_PATH, mapviz=True, functions=functions)
         browser.close()
 
 
