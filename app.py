@@ -1,8 +1,8 @@
 """mapviz dashboard: the page's layout over the UI-free `mapviz` package.
 
-The sidebar's widgets are read into typed values (ui/sidebar.py); the map tab is the map with
+The sidebar's widgets are read into typed values (ui/sidebar.py); the map section is the map with
 its range sliders and counts (ui/mapview.py), the legend and the downloads (ui/downloads.py);
-the other tabs are in ui/tabs.py. The Streamlit caches of the core and the files the map
+the other sections are in ui/sections.py. The Streamlit caches of the core and the files the map
 fetches are in ui/caches.py; the link's checks in ui/link.py over `mapviz.urlstate`.
 docs/ARCHITECTURE.md shows how a slider press and an export travel through them.
 """
@@ -17,6 +17,7 @@ from ui.caches import Selection, keep_private_folders
 from ui.downloads import downloads
 from ui.link import url_notes
 from ui.mapview import legend, map_fragment, preset_chooser
+from ui.sections import in_range, problems_table, strike_table, timeline
 from ui.sidebar import (
     SYNTHETIC_ENV,
     data_source,
@@ -25,9 +26,9 @@ from ui.sidebar import (
     layer_toggles,
     view_and_version,
 )
-from ui.tabs import in_range, problems_table, strike_table, timeline
 
-TABS = ("Map", "Strike table", "In range", "Timeline", "About / Methods")
+SECTIONS = ("Map", "Strike table", "In range", "Timeline", "About / Methods")
+SECTION_KEY = "tab"  # the link's name for it (links made when the sections were tabs still open)
 ABOUT = (Path(__file__).parent / "docs" / "ABOUT.md").read_text(encoding="utf-8")
 
 st.set_page_config(page_title="mapviz: range rings and strike reports", layout="wide")
@@ -51,35 +52,39 @@ def main() -> None:
     selection = Selection(source.strikes, source.key, filters(source.strikes))
     toggles = layer_toggles()
     view_key = view_and_version()
-    # Above the tabs, seen whichever tab is open; one container either way, so that the map
+    # Above the sections, seen whichever is open; one container either way, so that the map
     # below does not move (and load afresh) when an upload's problems appear.
     with st.container():
         if source.problems:
             problems_table(source.problems, source.refusal)
     st.caption(f"{len(selection.shown()):,} strike reports match the filters.")
-    # Only the open tab runs and is drawn: the map page stays light (first paint, slider) and
-    # the table and chart are built when asked for. The open tab is part of the link.
-    tab_map, tab_table, tab_range, tab_time, tab_about = st.tabs(
-        list(TABS), key="tab", on_change="rerun", bind="query-params"
+    # Only the chosen section runs and is drawn: the map page stays light (first paint, slider)
+    # and the table and chart are built when asked for. The section is part of the link. A
+    # segmented control, not st.tabs: Streamlit re-renders everything inside a tab container on
+    # every run, a press of the map's sliders included; the map's section here is drawn at the
+    # page's top level (a press: 36 ms less main-thread CPU, docs/BENCHMARKS.md, session 20).
+    shown = st.segmented_control(
+        "Section",
+        SECTIONS,
+        default=SECTIONS[0],
+        required=True,
+        key=SECTION_KEY,
+        bind="query-params",
+        label_visibility="collapsed",
     )
-    if tab_map.open:
-        with tab_map:
-            preset_chooser()
-            map_fragment(selection, sites, toggles=toggles, view_key=view_key)
-            legend(envelopes=toggles.rings and toggles.envelopes, region=toggles.region)
-            downloads(selection, source.inputs, with_region=toggles.region)
-    if tab_table.open:
-        with tab_table:
-            strike_table(selection, sites)
-    if tab_range.open:
-        with tab_range:
-            in_range(sites)
-    if tab_time.open:
-        with tab_time:
-            timeline(selection)
-    if tab_about.open:
-        with tab_about:
-            st.markdown(ABOUT)
+    if shown == "Map":
+        preset_chooser()
+        map_fragment(selection, sites, toggles=toggles, view_key=view_key)
+        legend(envelopes=toggles.rings and toggles.envelopes, region=toggles.region)
+        downloads(selection, source.inputs, with_region=toggles.region)
+    elif shown == "Strike table":
+        strike_table(selection, sites)
+    elif shown == "In range":
+        in_range(sites)
+    elif shown == "Timeline":
+        timeline(selection)
+    else:
+        st.markdown(ABOUT)
 
 
 main()

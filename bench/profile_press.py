@@ -36,16 +36,29 @@ def metrics(cdp: Any) -> dict[str, float]:
     return {m["name"]: m["value"] for m in cdp.send("Performance.getMetrics")["metrics"]}
 
 
+def open_to_press(browser: Any, url: str, *, mapviz: bool) -> Any:
+    """Open the app as bench_map does (the counts under the map on screen); focus its slider."""
+    page, _, _ = open_measured(browser, url, mapviz=mapviz)
+    if mapviz:
+        page.get_by_test_id("stTable").first.evaluate("(t) => t.scrollIntoView({block: 'end'})")
+        page.wait_for_timeout(500)
+    slider_thumb(page, "Max range (km)", in_map=mapviz).focus()
+    return page
+
+
+def press(page: Any) -> None:
+    """Press the focused slider's ArrowRight; return once the page is quiet and `CALM_MS` on."""
+    page.keyboard.press("ArrowRight")
+    wait_for_quiet(page)
+    page.wait_for_timeout(CALM_MS)
+
+
 def profile(browser: Any, url: str, *, mapviz: bool, functions: int) -> None:
     """Press the app's slider under the profiler; print where each press's time went.
 
     With `functions` > 0, also the functions with the most time of their own (self time).
     """
-    page, _, _ = open_measured(browser, url, mapviz=mapviz)
-    if mapviz:  # as bench_map: the counts under the map on screen
-        page.get_by_test_id("stTable").first.evaluate("(t) => t.scrollIntoView({block: 'end'})")
-        page.wait_for_timeout(500)
-    slider_thumb(page, "Max range (km)", in_map=mapviz).focus()
+    page = open_to_press(browser, url, mapviz=mapviz)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Profiler.enable")
     cdp.send("Profiler.setSamplingInterval", {"interval": 200})
@@ -53,9 +66,7 @@ def profile(browser: Any, url: str, *, mapviz: bool, functions: int) -> None:
     before = metrics(cdp)
     cdp.send("Profiler.start")
     for _ in range(PRESSES):
-        page.keyboard.press("ArrowRight")
-        wait_for_quiet(page)
-        page.wait_for_timeout(CALM_MS)
+        press(page)
     samples = cdp.send("Profiler.stop")["profile"]
     after = metrics(cdp)
     nodes = {node["id"]: node["callFrame"] for node in samples["nodes"]}

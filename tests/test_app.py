@@ -302,23 +302,23 @@ def test_every_strike_is_a_point_in_typed_arrays(
     assert all(t.endswith("SYNTHETIC test record") for t in texts[:: chunk // 2])
 
 
-def test_only_the_open_tab_is_built(app: AppTest) -> None:
+def test_only_the_chosen_section_is_built(app: AppTest) -> None:
     run(app)
-    assert not app.get("vega_lite_chart")  # the timeline waits until its tab is opened
+    assert not app.get("vega_lite_chart")  # the timeline waits until its section is chosen
     assert len(app.get("component_instance")) == 1
 
 
-def test_strike_table_tab_lists_the_nearest_first(app: AppTest) -> None:
+def test_strike_table_section_lists_the_nearest_first(app: AppTest) -> None:
     app.query_params["tab"] = "Strike table"
     run(app)
-    assert not app.get("component_instance")  # the map tab is closed: nothing of it is built
+    assert not app.get("component_instance")  # the map is not shown: nothing of it is built
     table = next(d.value for d in app.dataframe if "nearest_km" in d.value.columns)
     assert len(table) == 5
     assert table["nearest_km"].is_monotonic_increasing
     assert "Distances are geodesic" in " ".join(c.value for c in app.caption)
 
 
-def test_timeline_tab_counts_strikes_per_month(app: AppTest) -> None:
+def test_timeline_section_counts_strikes_per_month(app: AppTest) -> None:
     app.query_params["tab"] = "Timeline"
     run(app)
     charts = app.get("vega_lite_chart")
@@ -326,7 +326,7 @@ def test_timeline_tab_counts_strikes_per_month(app: AppTest) -> None:
     assert "Strike reports per month" in " ".join(c.value for c in app.caption)
 
 
-def test_about_tab_says_what_the_data_is_and_is_not(app: AppTest) -> None:
+def test_about_section_says_what_the_data_is_and_is_not(app: AppTest) -> None:
     app.query_params["tab"] = "About / Methods"
     run(app)
     text = " ".join(m.value for m in app.markdown)
@@ -485,7 +485,7 @@ def test_launch_region_refused_over_the_limit_keeps_the_page(
     assert "cities_in_range.geojson" in buttons
 
 
-def test_in_range_tab_lists_cities_with_totals(app: AppTest) -> None:
+def test_in_range_section_lists_cities_with_totals(app: AppTest) -> None:
     app.query_params["tab"] = "In range"
     run(app)
     totals = app.table[0].value

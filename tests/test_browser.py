@@ -298,13 +298,13 @@ def test_bad_upload_shows_its_error_and_the_map_stays(server: str, browser: Any)
     data = Path(__file__).parent / "data" / "bad_rows.csv"
     page.locator("input[type=file]").set_input_files(str(data))
     wait_for_quiet(page)
-    # the problems appear above the tabs, and the map below them stays loaded
+    # the problems appear above the sections, and the map below them stays loaded
     page.get_by_text("8 rows of your file were not used").wait_for(timeout=20_000)
     assert map_frame(page).locator("body").evaluate("() => window.loadedOnce") is True
-    page.get_by_role("tab", name="Strike table").click()
+    page.get_by_role("radio", name="Strike table").click()
     page.get_by_text("8 rows of your file were not used").wait_for(timeout=20_000)
     clicked = page.evaluate("performance.now()")
-    page.get_by_role("tab", name="Map").click()  # the map's frame is made afresh
+    page.get_by_role("radio", name="Map").click()  # the map's frame is made afresh
     page.wait_for_function("(clicked) => window.__lastDraw > clicked", arg=clicked)
     wait_for_quiet(page)
     assert mask(pixels(page), VERMILLION).sum() > 100
@@ -611,10 +611,11 @@ def test_without_webgl_the_page_says_so_and_the_rest_works(server: str, browser:
         page.get_by_role("button", name="rings.geojson").click()
     rings = json.loads(Path(download.value.path()).read_text())
     assert rings["metadata"]["parameters"]["max_range_km"] == 810
-    page.get_by_role("tab", name="Strike table").click()
+    page.get_by_role("radio", name="Strike table").click()
     page.get_by_text("strike reports match the filters; ").or_(
         page.get_by_text("Click a column header to sort")
     ).first.wait_for(timeout=30_000)
+    assert "tab=Strike+table" in page.url  # the open section is part of the link
     chromium.close()
 
 

@@ -52,7 +52,7 @@ from mapviz.worker import read_strikes_isolated
 STATIC_CACHE = Path(__file__).parents[1] / "static" / "cache"
 
 PICKED_KEY = "picked_strikes"
-"""Index labels of the strikes picked in the strike table (kept while other tabs are open)."""
+"""Index labels of the strikes picked in the strike table (kept while other sections are open)."""
 PRIVATE_FOLDER_KEY = "private_cache_folder"
 """This session's `PrivateFolder` of the layer cache (files derived from its upload)."""
 PRIVATE_IDLE_S = float(os.environ.get("MAPVIZ_PRIVATE_IDLE_S", "1800"))

@@ -1,4 +1,4 @@
-"""The map tab's upper part: the range preset, the map with its sliders, the counts, the legend.
+"""The map section's upper part: the range preset, the map with its sliders, the counts, the legend.
 
 The map is a Streamlit component (`mapviz.mapcomponent`): it draws the rings for its sliders'
 range in the browser and reports a press, which reruns only `map_fragment` here, for the

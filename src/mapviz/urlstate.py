@@ -1,7 +1,7 @@
 """The link's state: one table of the parameters a link may carry, and their checks. UI-free.
 
 A link (the page's address) restores the range sliders, the launch points, the filters, the
-view and the open tab. Its values are checked here, once, against `URL_PARAMETERS`: the same
+view and the open section. Its values are checked here, once, against `URL_PARAMETERS`: the same
 table gives the widgets their bounds and defaults (app.py, ui/) and the map's sliders theirs
 (`mapviz.mapcomponent.SLIDERS`). Nothing from a link is trusted: a value that cannot be used is
 ignored and said in a note, as text.

@@ -1,0 +1,102 @@
+"""Benchmark: a slider press's main-thread CPU in the browser, this tree against a revision.
+
+Run under a virtual screen, as bench/bench_map.py:
+
+    xvfb-run -a -s "-screen 0 1600x1400x24" .venv/bin/python bench/bench_press_browser.py \\
+        REVISION [--strikes 100000] [--rounds 4]
+
+Three apps run at once: the one-ring pydeck app (bench/minimal_app.py), mapviz at REVISION
+(checked out into a temporary git worktree, its own `src/` first on the path) and mapviz of this
+tree. In each round each app in turn is opened in headed Chromium drawing WebGL with Mesa's
+llvmpipe and its "Max range (km)" slider pressed `PRESSES` times; a press's CPU is DevTools'
+TaskDuration (and ScriptDuration, JavaScript only) from the key to the page quiet and
+`CALM_MS` on. The apps take turns so that all see the same noise; prints each app's medians
+over every press, and their ratios to the one-ring app's.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from playwright.sync_api import sync_playwright
+
+from bench.bench_map import LLVMPIPE_ARGS, MAPVIZ_PATH, MINIMAL_APP
+from bench.profile_press import PRESSES, metrics, open_to_press, press
+from tools.browser import CHROMIUM, ROOT, streamlit_server
+
+
+def presses(browser: object, url: str, *, mapviz: bool) -> list[tuple[float, float]]:
+    """Return each press's (TaskDuration, ScriptDuration) in ms."""
+    page = open_to_press(browser, url, mapviz=mapviz)
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Performance.enable")
+    out = []
+    for _ in range(PRESSES):
+        before = metrics(cdp)
+        press(page)
+        after = metrics(cdp)
+        task, script = (1000 * (after[k] - before[k]) for k in ("TaskDuration", "ScriptDuration"))
+        out.append((task, script))
+    page.context.close()
+    return out
+
+
+def main() -> None:
+    """Measure the three apps in turn; print the table."""
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("revision")
+    parser.add_argument("--strikes", type=int, default=100_000)
+    parser.add_argument("--rounds", type=int, default=4)
+    args = parser.parse_args()
+    synthetic = {"MAPVIZ_SYNTHETIC_STRIKES": str(args.strikes)}
+    names = ("one-ring pydeck app", f"mapviz at {args.revision}", "mapviz, this tree")
+    got: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    with contextlib.ExitStack() as stack, sync_playwright() as playwright:
+        tree = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "revision"
+        subprocess.run(
+            ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree),
+             args.revision],
+            check=True,
+        )  # fmt: skip
+        stack.callback(
+            subprocess.run,
+            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
+            check=True,
+        )
+        its_own = {**synthetic, "PYTHONPATH": str(tree / "src")}  # the revision's package
+        servers = (
+            streamlit_server(MINIMAL_APP, env={}),
+            streamlit_server(tree / "app.py", env=its_own),
+            streamlit_server(ROOT / "app.py", env=synthetic),
+        )
+        urls = {
+            name: stack.enter_context(server).url + ("/" if name == names[0] else MAPVIZ_PATH)
+            for name, server in zip(names, servers, strict=True)
+        }
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=False, args=LLVMPIPE_ARGS
+        )
+        for _ in range(args.rounds):
+            for name, url in urls.items():
+                got[name] += presses(browser, url, mapviz=name != names[0])
+        browser.close()
+    base = [statistics.median(x[i] for x in got[names[0]]) for i in (0, 1)]
+    print(f"| app ({args.strikes:,} strikes, {args.rounds} rounds of {PRESSES} presses) "
+          "| main-thread CPU per press | of it JavaScript |")  # fmt: skip
+    print("|---|---|---|")
+    for name, values in got.items():
+        task, script = (statistics.median(x[i] for x in values) for i in (0, 1))
+        print(f"| {name} | {task:.0f} ms ({task / base[0]:.2f}x) "
+              f"| {script:.0f} ms ({script / base[1]:.2f}x) |")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
