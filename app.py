@@ -9,10 +9,13 @@ docs/ARCHITECTURE.md shows how a slider press and an export travel through them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import streamlit as st
 
+from mapviz.reference import LaunchSite
+from mapviz.scene import Toggles
 from ui.caches import Selection, keep_private_folders
 from ui.downloads import downloads
 from ui.link import url_notes
@@ -20,6 +23,7 @@ from ui.mapview import legend, map_fragment, preset_chooser
 from ui.sections import in_range, problems_table, strike_table, timeline
 from ui.sidebar import (
     SYNTHETIC_ENV,
+    DataSource,
     data_source,
     filters,
     launch_points,
@@ -27,7 +31,7 @@ from ui.sidebar import (
     view_and_version,
 )
 
-SECTIONS = ("Map", "Strike table", "In range", "Timeline", "About / Methods")
+MAP_SECTION = "Map"
 SECTION_KEY = "tab"  # the link's name for it (links made when the sections were tabs still open)
 ABOUT = (Path(__file__).parent / "docs" / "ABOUT.md").read_text(encoding="utf-8")
 
@@ -62,29 +66,38 @@ def main() -> None:
     # and the table and chart are built when asked for. The section is part of the link. A
     # segmented control, not st.tabs: Streamlit re-renders everything inside a tab container on
     # every run, a press of the map's sliders included; the map's section here is drawn at the
-    # page's top level (a press: 36 ms less main-thread CPU, docs/BENCHMARKS.md, session 20).
+    # page's top level (a press's main-thread CPU 331 -> 297 ms, docs/BENCHMARKS.md, session 20).
+    sections: dict[str, Callable[[], object]] = {  # each renders its section
+        MAP_SECTION: lambda: map_section(source, selection, sites, toggles, view_key),
+        "Strike table": lambda: strike_table(selection, sites),
+        "In range": lambda: in_range(sites),
+        "Timeline": lambda: timeline(selection),
+        "About / Methods": lambda: st.markdown(ABOUT),
+    }
     shown = st.segmented_control(
         "Section",
-        SECTIONS,
-        default=SECTIONS[0],
+        list(sections),
+        default=MAP_SECTION,
         required=True,
         key=SECTION_KEY,
         bind="query-params",
         label_visibility="collapsed",
     )
-    if shown == "Map":
-        preset_chooser()
-        map_fragment(selection, sites, toggles=toggles, view_key=view_key)
-        legend(envelopes=toggles.rings and toggles.envelopes, region=toggles.region)
-        downloads(selection, source.inputs, with_region=toggles.region)
-    elif shown == "Strike table":
-        strike_table(selection, sites)
-    elif shown == "In range":
-        in_range(sites)
-    elif shown == "Timeline":
-        timeline(selection)
-    else:
-        st.markdown(ABOUT)
+    sections[shown or MAP_SECTION]()
+
+
+def map_section(
+    source: DataSource,
+    selection: Selection,
+    sites: tuple[LaunchSite, ...],
+    toggles: Toggles,
+    view_key: str,
+) -> None:
+    """Render the map's section: the range preset, the map with its counts, legend, downloads."""
+    preset_chooser()
+    map_fragment(selection, sites, toggles=toggles, view_key=view_key)
+    legend(envelopes=toggles.rings and toggles.envelopes, region=toggles.region)
+    downloads(selection, source.inputs, with_region=toggles.region)
 
 
 main()

@@ -23,6 +23,7 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -33,7 +34,7 @@ from bench.profile_press import PRESSES, metrics, open_to_press, press
 from tools.browser import CHROMIUM, ROOT, streamlit_server
 
 
-def presses(browser: object, url: str, *, mapviz: bool) -> list[tuple[float, float]]:
+def presses(browser: Any, url: str, *, mapviz: bool) -> list[tuple[float, float]]:
     """Return each press's (TaskDuration, ScriptDuration) in ms."""
     page = open_to_press(browser, url, mapviz=mapviz)
     cdp = page.context.new_cdp_session(page)
