@@ -425,6 +425,42 @@ def test_dragging_the_map_moves_everything_on_it_with_the_pointer(
     close_app(page)
 
 
+FRAMES_ASKED = """() => {
+    // counts the animation frames the map's page asks the browser for from now on
+    window.__framesAsked = 0;
+    const native = window.requestAnimationFrame.bind(window);
+    window.requestAnimationFrame = (callback) => {
+        window.__framesAsked += 1;
+        return native(callback);
+    };
+}"""
+
+
+def test_at_rest_the_map_asks_for_no_frames_until_the_pointer_wakes_it(
+    server: str, browser: Any
+) -> None:
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    body = map_frame(page).locator("body")
+    page.wait_for_timeout(1000)
+    # both decks' animation loops hold their next frame (frontend/src/framegate.js)
+    assert body.evaluate("() => [window.mapviz.frames.held, window.mapviz.frames.awake()]") == [
+        2,
+        False,
+    ]
+    body.evaluate(FRAMES_ASKED)
+    page.wait_for_timeout(1000)
+    assert body.evaluate("() => window.__framesAsked") == 0
+    x, y = map_centre(page)
+    for step in range(5):
+        page.mouse.move(x + 10 * step, y)
+    page.wait_for_timeout(100)
+    assert body.evaluate("() => window.__framesAsked") > 2  # drawing again, both decks
+    # and asleep again once the pointer is still
+    page.wait_for_timeout(1000)
+    assert body.evaluate("() => window.mapviz.frames.held") == 2
+    close_app(page)
+
+
 def view_of(page: Any, lon_lat: tuple[float, float]) -> dict[str, float]:
     """The map's zoom and where (CSS pixels in the map) it draws the point `lon_lat`."""
     view = settled_view(page, lon_lat)

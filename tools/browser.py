@@ -121,10 +121,9 @@ WEBSOCKET_PROBE = """
       if (cpu) host.__gpuDoneTimes.push(now());
     }));
   };
-  // mapviz's map draws on 2D canvases (the baseline's pydeck chart with WebGL): CPU canvases,
-  // drawn when the call returns, so done at their paint (the GPU process only composites them,
-  // as it does any change to the page). Only the map's frame counts them: Streamlit draws on
-  // 2D canvases too.
+  // Draws on 2D canvases in the map's frame count too (deck.gl's text layer draws its font
+  // atlas with fillText): CPU canvases, drawn when the call returns, so done at their paint.
+  // Only the map's frame counts them: Streamlit draws on 2D canvases too.
   if (host !== window) {
     for (const name of ['fill', 'stroke', 'fillText', 'clearRect', 'drawImage']) {
       const native = CanvasRenderingContext2D.prototype[name];
@@ -423,19 +422,24 @@ DRAWN_LABELS = """async () => {
     // The labels deck.gl's collision filter lets through (the picking pass filters as the
     // drawing pass does; the text layer is made pickable for this), each with its text box in
     // CSS pixels: the text layer's own layout (getBoundingRect, in font-atlas units) at the
-    // label's size, moved by its pixel offset.
+    // label's size, moved by its pixel offset. A change given to the deck here wakes the map,
+    // as the map's own changes do (frontend/src/framegate.js): at rest it draws no frames.
     const deck = window.mapviz.deck;
+    const update = (props) => {
+        deck.setProps(props);
+        window.mapviz.frames.wake();
+    };
     const frames = () => new Promise(
         (done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     const layers = deck.props.layers;
     const pickable = (l) => (l.id === 'labels' ? l.clone({pickable: true}) : l);
-    deck.setProps({layers: layers.map(pickable)});
+    update({layers: layers.map(pickable)});
     await frames();
     const layer = deck.layerManager.getLayers().find((l) => l.id === 'labels');
     const viewport = deck.getViewports()[0];
     const picked = deck.pickObjects({x: 0, y: 0, width: viewport.width, height: viewport.height,
                                      layerIds: ['labels'], maxObjects: 10000});
-    deck.setProps({layers});
+    update({layers});
     const atlasSize = layer.state.fontAtlasManager.props.fontSize;
     return picked.map(({object, index}) => {
         const [x, y] = viewport.project(object.p);

@@ -13,6 +13,9 @@
 // radii are among them). A slider press redraws the upper deck only: without a GPU, redrawing
 // the basemap and 100,000 strikes on every press held the page up by hundreds of ms
 // (docs/BENCHMARKS.md). Hovering asks the lower deck first, so a strike inside a band answers.
+// The decks draw frames only while the map is awake (framegate.js): for a moment after each
+// change given to them, the pointer or keys on the map, or a resize, and while data load; at
+// rest their animation loops ask the browser for no frame.
 // The range sliders are part of the component: a press redraws the rings at once, with no
 // round trip to the server; the new range then goes to the server (the component's value) for
 // the ring counts, the downloads and the link.
@@ -32,6 +35,7 @@ import {
   GeoJsonLayer, PathLayer, PolygonLayer, ScatterplotLayer, SolidPolygonLayer, TextLayer,
 } from '@deck.gl/layers';
 import {Streamlit} from 'streamlit-component-lib/dist/streamlit.js';
+import {FrameGate} from './framegate.js';
 import {DataFiles, binaryData, strikeArrays, strikeTooltip} from './layerdata.js';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
@@ -48,6 +52,12 @@ const converter = new JSONConverter({
 });
 const RING_CACHE_SIZE = 256;
 const PLAY_STEP_MS = 900;
+// How long the decks keep drawing frames after a change (framegate.js): the frames that draw
+// it, with room to spare.
+const AWAKE_MS = 300;
+// What wakes the map (framegate.js), besides the changes given to its decks.
+const WAKING_EVENTS = ['pointerdown', 'pointermove', 'pointerup', 'pointerleave', 'wheel',
+  'keydown', 'keyup', 'touchstart', 'touchmove', 'touchend', 'contextmenu'];
 
 let args = null;
 let specUrl = null;  // the spec shown, or being fetched
@@ -68,8 +78,14 @@ let tooltipElement = null;
 // dates) and the timer while playing
 const time = {url: null, days: null, span: null, windows: [], index: -1, timer: null};
 const files = new DataFiles();
+const gate = new FrameGate({graceMs: AWAKE_MS, busy: () => window.mapviz.busy()});
 const ringCache = new Map();
 const byId = (id) => document.getElementById(id);
+// Every change given to a deck goes through here, which wakes the map to draw it.
+const update = (target, props) => {
+  target.setProps(props);
+  gate.wake();
+};
 
 // --- rings -------------------------------------------------------------------------------
 
@@ -206,7 +222,7 @@ function showStaticLayers() {
     ? layer.clone({filterEnabled: Boolean(current), filterRange: current ? filterRange(current)
       : [0, 0]})
     : layer);
-  under.setProps({layers: staticLayers.map(timed)});
+  update(under, {layers: staticLayers.map(timed)});
 }
 
 function showTime() {
@@ -321,7 +337,7 @@ function fetchLayerData(url, {layer}) {
 // The upper deck's layers in drawing order: the range bands, the ring lines, then the labels
 // (the spec's and the ring labels, in one layer). The lower deck has the spec's other layers.
 function showRingLayers() {
-  deck.setProps({layers: [...ringLayers.under, ...ringLayers.over, ...labelLayers()]});
+  update(deck, {layers: [...ringLayers.under, ...ringLayers.over, ...labelLayers()]});
 }
 
 // The one text layer: the spec's labels, then the ring labels. When only the ring labels have
@@ -448,12 +464,23 @@ function createMap(converted) {
     onHover,
     onViewStateChange: ({viewState}) => {
       showTooltip(null);
-      under.setProps({viewState});
+      update(under, {viewState});
       return viewState;
     },
     onError,
   });
   parent.appendChild(tooltipElement);  // over both canvases
+  // The decks draw frames while the map is awake (framegate.js). `animationLoop` is deck.gl's
+  // luma.gl AnimationLoop, whose frame provider is one of its props.
+  for (const each of [under, deck]) each.animationLoop.setProps({animationFrameProvider: gate});
+  for (const type of WAKING_EVENTS) {
+    parent.addEventListener(type, () => gate.wake(), {capture: true, passive: true});
+  }
+  new ResizeObserver(() => gate.wake()).observe(parent);
+  // the page zoomed (a new pixel ratio), or shown again
+  window.addEventListener('resize', () => gate.wake());
+  document.addEventListener('visibilitychange', () => gate.wake());
+  gate.wake();
   window.mapviz.deck = deck;
   window.mapviz.under = under;
 }
@@ -476,8 +503,8 @@ function showSpec(json) {
   files.keep(new Set(spec.layers.flatMap((l) => [l.data, ...(l.tooltipUrls || [])])));
   if (args.view_key !== viewKey) {
     viewKey = args.view_key;
-    deck.setProps({initialViewState: {...converted.initialViewState}});
-    under.setProps({viewState: {...converted.initialViewState}});
+    update(deck, {initialViewState: {...converted.initialViewState}});
+    update(under, {viewState: {...converted.initialViewState}});
     showTooltip(null);
   }
   showStaticLayers();
@@ -536,6 +563,7 @@ window.mapviz = {
   strikeTips: null,
   time: null,  // the time window: {index (-1: all dates), windows, inWindow, total}
   noWebGL: false,
+  frames: gate,  // whether the decks are drawing frames: frames.awake(), frames.held
   busy: () => files.pending() > 0 || [under, deck].some((d) => d && (!d.isInitialized ||
     (d.layerManager && !d.layerManager.getLayers().every((l) => l.isLoaded)))),
   // a layer of either deck, by its id
