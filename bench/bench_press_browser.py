@@ -10,8 +10,9 @@ Three apps run at once: the one-ring pydeck app (bench/minimal_app.py), mapviz a
 tree. In each round each app in turn is opened in headed Chromium drawing WebGL with Mesa's
 llvmpipe and its "Max range (km)" slider pressed `PRESSES` times; a press's CPU is DevTools'
 TaskDuration (and ScriptDuration, JavaScript only) from the key to the page quiet and
-`CALM_MS` on. The apps take turns so that all see the same noise; prints each app's medians
-over every press, and their ratios to the one-ring app's.
+`CALM_MS` on. After its presses, each page's main-thread CPU at rest (no input) is measured
+over `REST_S` seconds. The apps take turns so that all see the same noise; prints each app's
+medians over every press and every rest, and their ratios to the one-ring app's.
 """
 
 from __future__ import annotations
@@ -33,9 +34,11 @@ from bench.bench_map import LLVMPIPE_ARGS, MAPVIZ_PATH, MINIMAL_APP
 from bench.profile_press import PRESSES, metrics, open_to_press, press
 from tools.browser import CHROMIUM, ROOT, streamlit_server
 
+REST_S = 3
 
-def presses(browser: Any, url: str, *, mapviz: bool) -> list[tuple[float, float]]:
-    """Return each press's (TaskDuration, ScriptDuration) in ms."""
+
+def presses(browser: Any, url: str, *, mapviz: bool) -> tuple[list[tuple[float, float]], float]:
+    """Return each press's (TaskDuration, ScriptDuration) in ms, and the CPU at rest in ms/s."""
     page = open_to_press(browser, url, mapviz=mapviz)
     cdp = page.context.new_cdp_session(page)
     cdp.send("Performance.enable")
@@ -46,8 +49,11 @@ def presses(browser: Any, url: str, *, mapviz: bool) -> list[tuple[float, float]
         after = metrics(cdp)
         task, script = (1000 * (after[k] - before[k]) for k in ("TaskDuration", "ScriptDuration"))
         out.append((task, script))
+    before = metrics(cdp)
+    page.wait_for_timeout(REST_S * 1000)
+    rest = 1000 * (metrics(cdp)["TaskDuration"] - before["TaskDuration"]) / REST_S
     page.context.close()
-    return out
+    return out, rest
 
 
 def main() -> None:
@@ -60,6 +66,7 @@ def main() -> None:
     synthetic = {"MAPVIZ_SYNTHETIC_STRIKES": str(args.strikes)}
     names = ("one-ring pydeck app", f"mapviz at {args.revision}", "mapviz, this tree")
     got: dict[str, list[tuple[float, float]]] = {name: [] for name in names}
+    rest: dict[str, list[float]] = {name: [] for name in names}
     with contextlib.ExitStack() as stack, sync_playwright() as playwright:
         tree = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "revision"
         subprocess.run(
@@ -87,16 +94,21 @@ def main() -> None:
         )
         for _ in range(args.rounds):
             for name, url in urls.items():
-                got[name] += presses(browser, url, mapviz=name != names[0])
+                pressed, at_rest = presses(browser, url, mapviz=name != names[0])
+                got[name] += pressed
+                rest[name].append(at_rest)
         browser.close()
     base = [statistics.median(x[i] for x in got[names[0]]) for i in (0, 1)]
     print(f"| app ({args.strikes:,} strikes, {args.rounds} rounds of {PRESSES} presses) "
-          "| main-thread CPU per press | of it JavaScript |")  # fmt: skip
-    print("|---|---|---|")
+          "| main-thread CPU per press | of it JavaScript | at rest, per second |")  # fmt: skip
+    print("|---|---|---|---|")
+    resting = statistics.median(rest[names[0]])
     for name, values in got.items():
         task, script = (statistics.median(x[i] for x in values) for i in (0, 1))
+        idle = statistics.median(rest[name])
         print(f"| {name} | {task:.0f} ms ({task / base[0]:.2f}x) "
-              f"| {script:.0f} ms ({script / base[1]:.2f}x) |")  # fmt: skip
+              f"| {script:.0f} ms ({script / base[1]:.2f}x) "
+              f"| {idle:.0f} ms ({idle / resting:.2f}x) |")  # fmt: skip
 
 
 if __name__ == "__main__":
