@@ -39,7 +39,9 @@ from tools.browser import CHROMIUM, ROOT, streamlit_server
 REST_S = 3
 
 
-def presses(browser: Any, url: str, *, mapviz: bool) -> tuple[list[tuple[float, ...]], float]:
+def presses(
+    browser: Any, url: str, *, mapviz: bool
+) -> tuple[list[tuple[float, float, float]], float]:
     """Return each press's CPU in ms and the page's CPU at rest in ms per second.
 
     A press's CPU: (TaskDuration, ScriptDuration, TaskDuration less the page's rate at rest
@@ -78,7 +80,7 @@ def main() -> None:
     args = parser.parse_args()
     synthetic = {"MAPVIZ_SYNTHETIC_STRIKES": str(args.strikes)}
     names = ("one-ring pydeck app", f"mapviz at {args.revision}", "mapviz, this tree")
-    got: dict[str, list[tuple[float, ...]]] = {name: [] for name in names}
+    got: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     rest: dict[str, list[float]] = {name: [] for name in names}
     with contextlib.ExitStack() as stack, sync_playwright() as playwright:
         tree = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "revision"
