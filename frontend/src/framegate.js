@@ -3,10 +3,11 @@
 // deck.gl runs luma.gl's animation loop on every animation frame of the page, whether or not
 // the frame has anything to draw: each deck checks its layers and views for changes, and
 // luma.gl ends each frame by making a new command encoder and counting it in its statistics.
-// At rest that cost the map's two decks about 25 ms of main-thread CPU a second each
-// (docs/BENCHMARKS.md, session 21). The gate is their loops' frame provider (luma.gl's
-// AnimationLoop `animationFrameProvider`): it passes each request for a frame on to the
-// browser while the map is awake, and holds it while the map sleeps, until `wake()`.
+// At rest the page then spent about 60 ms of main-thread CPU a second, nearly all of it the two
+// decks' loops; with the gate, none (docs/BENCHMARKS.md, session 21). The gate is their loops'
+// frame provider (luma.gl's AnimationLoop `animationFrameProvider`): it passes each request for
+// a frame on to the browser while the map is awake, and holds it while the map sleeps, until
+// `wake()`.
 //
 // The map is awake for `graceMs` after each wake and whenever `busy()` (a data file coming, a
 // layer loading: deck.gl loads them between frames). index.js wakes it for every change it
