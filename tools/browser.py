@@ -418,14 +418,12 @@ def settled_view(page: Any, lon_lat: tuple[float, float] | None = None) -> dict[
     raise TimeoutError(f"the map's view did not settle in {SETTLE_TIMEOUT_S} s")
 
 
-DRAWN_LABELS = """async (every) => {
+DRAWN_LABELS = """async () => {
     // The labels deck.gl's collision filter lets through (the picking pass filters as the
     // drawing pass does; the text layer is made pickable for this), each with its text box in
     // CSS pixels: the text layer's own layout (getBoundingRect, in font-atlas units) at the
     // label's size, moved by its pixel offset. A change given to the deck here wakes the map,
     // as the map's own changes do (frontend/src/framegate.js): at rest it draws no frames.
-    // With `every`, the text layer is given every label of the spec, not only those near the
-    // view (frontend/src/labelwindow.js), and the ring labels.
     const deck = window.mapviz.deck;
     const update = (props) => {
         deck.setProps(props);
@@ -434,9 +432,7 @@ DRAWN_LABELS = """async (every) => {
     const frames = () => new Promise(
         (done) => requestAnimationFrame(() => requestAnimationFrame(done)));
     const layers = deck.props.layers;
-    const data = every ? [...window.mapviz.labels, ...window.mapviz.rings.labels] : undefined;
-    const pickable = (l) => (l.id === 'labels' ? l.clone({pickable: true, ...(every ? {data,
-        _dataDiff: null} : {})}) : l);
+    const pickable = (l) => (l.id === 'labels' ? l.clone({pickable: true}) : l);
     update({layers: layers.map(pickable)});
     await frames();
     const layer = deck.layerManager.getLayers().find((l) => l.id === 'labels');
@@ -457,11 +453,10 @@ DRAWN_LABELS = """async (every) => {
 }"""
 
 
-def drawn_labels(page: Any, *, every: bool = False) -> list[dict[str, Any]]:
+def drawn_labels(page: Any) -> list[dict[str, Any]]:
     """Return the labels the map shows: text `t`, point `p`, priority `pr` and screen `box`.
 
-    The box is (left, top, right, bottom) in CSS pixels of the map. With `every`, those deck.gl
-    shows when given every label, not only those near the view.
+    The box is (left, top, right, bottom) in CSS pixels of the map.
     """
-    labels: list[dict[str, Any]] = map_frame(page).locator("body").evaluate(DRAWN_LABELS, every)
+    labels: list[dict[str, Any]] = map_frame(page).locator("body").evaluate(DRAWN_LABELS)
     return labels

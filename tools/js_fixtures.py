@@ -3,8 +3,7 @@
 `python tools/js_fixtures.py` writes frontend/test/fixtures/: rings.json (rings of
 `mapviz.geodesy`, with points just inside and just outside each, poles and the antimeridian
 included), strikes.bin / strikes.json (`mapviz.records.strike_binary` and what it holds) and
-ring_spec.json (what the page sends the map for the default launch points' rings) and labels.json
-(the map's labels, of its places the most populous only, and its collision map's scale and padding).
+ring_spec.json (what the page sends the map for the default launch points' rings).
 tests/test_frontend.py checks that the committed files are what the core makes now, and runs
 the JavaScript tests on them (`node --test`).
 """
@@ -19,16 +18,9 @@ import numpy as np
 import pandas as pd
 
 from mapviz.geodesy import GEOD, enclosed_pole, range_ring
-from mapviz.layers import sites_frame
 from mapviz.mapcomponent import RingSpec, ring_spec
-from mapviz.records import (
-    deployment_label_records,
-    place_label_records,
-    site_label_records,
-    strike_binary,
-)
-from mapviz.reference import deployments, launch_sites, map_cities, reference_strikes
-from mapviz.style import COLLISION_SCALE, label_padding_px
+from mapviz.records import strike_binary
+from mapviz.reference import launch_sites, reference_strikes
 from mapviz.units import DEFAULT_RING_TOLERANCE_M
 
 FIXTURES: Final = Path(__file__).resolve().parents[1] / "frontend" / "test" / "fixtures"
@@ -44,8 +36,6 @@ RING_CASES: Final = (  # lon, lat, radius km: what each case is for
 PROBE_AZIMUTHS_DEG: Final = tuple(range(0, 360, 15))
 PROBE_OFFSET_M: Final = 2 * DEFAULT_RING_TOLERANCE_M
 """Probes lie this far inside and outside the true circle: twice the rings' tolerance."""
-LABELLED_CITY_MIN_POPULATION: Final = 2_000_000
-"""The labels fixture names the map's cities of at least this many people (the map: more)."""
 
 
 def ring_cases() -> list[dict[str, Any]]:
@@ -95,25 +85,6 @@ def strike_fixture() -> tuple[bytes, dict[str, Any]]:
     }
 
 
-def label_fixture() -> str:
-    """Return the map's labels for the default launch points, as JSON, one record a line.
-
-    Countries, the cities of at least `LABELLED_CITY_MIN_POPULATION`, the hypothetical areas and
-    the launch points (`ui.caches.published_labels` without the smaller cities), with the scale
-    and padding of labels in deck.gl's collision map (`mapviz.deck.label_layer`).
-    """
-    sites = tuple(site for site in launch_sites() if site.default_selected)
-    cities = [city for city in map_cities() if city.population >= LABELLED_CITY_MIN_POPULATION]
-    records = (
-        place_label_records(cities)
-        + deployment_label_records(deployments())
-        + site_label_records(sites_frame(sites))
-    )
-    collision = {"sizeScale": COLLISION_SCALE, "padding": label_padding_px()}
-    lines = ",\n".join(json.dumps(record, ensure_ascii=False) for record in records)
-    return f'{{"collision": {json.dumps(collision)},\n"records": [\n{lines}\n]}}\n'
-
-
 def fixtures() -> dict[str, bytes]:
     """Return every fixture file's name and bytes."""
     raw, held = strike_fixture()
@@ -122,7 +93,6 @@ def fixtures() -> dict[str, bytes]:
         "strikes.bin": raw,
         "strikes.json": json.dumps(held).encode() + b"\n",
         "ring_spec.json": json.dumps(default_ring_spec(), indent=1).encode() + b"\n",
-        "labels.json": label_fixture().encode(),
     }
 
 

@@ -9,12 +9,10 @@
 // ringdata.js) whenever a range slider moves.
 // Two decks, one over the other, share one view: below, the layers that do not follow the
 // sliders (basemap, areas, strikes, launch points); above, on a transparent canvas, the bands,
-// rings and labels (the labels are one layer for deck.gl's collision filter, and the ring radii
-// are among them). A slider press redraws the upper deck only: without a GPU, redrawing the
-// basemap and 100,000 strikes on every press held the page up by hundreds of ms
-// (docs/BENCHMARKS.md). Of the labels, deck.gl is given those near the view (labelwindow.js):
-// it draws every label it has in every frame, seen or not. Hovering asks the lower deck first,
-// so a strike inside a band answers.
+// rings and every label (the labels are one layer for deck.gl's collision filter, and the ring
+// radii are among them). A slider press redraws the upper deck only: without a GPU, redrawing
+// the basemap and 100,000 strikes on every press held the page up by hundreds of ms
+// (docs/BENCHMARKS.md). Hovering asks the lower deck first, so a strike inside a band answers.
 // The decks draw frames only while the map is awake (framegate.js): for a moment after each
 // change given to them, the pointer or keys on the map, or a resize, and while data load; at
 // rest their animation loops ask the browser for no frame.
@@ -28,7 +26,7 @@
 // Text from data is only ever shown as text: the tooltip is set as `textContent`, labels are
 // drawn by deck.gl's text layer, and nothing here sets innerHTML.
 
-import {Deck, MapView, WebMercatorViewport} from '@deck.gl/core';
+import {Deck, MapView} from '@deck.gl/core';
 import {
   CollisionFilterExtension, DataFilterExtension, PathStyleExtension,
 } from '@deck.gl/extensions';
@@ -38,7 +36,6 @@ import {
 } from '@deck.gl/layers';
 import {Streamlit} from 'streamlit-component-lib/dist/streamlit.js';
 import {FrameGate} from './framegate.js';
-import {LabelWindow} from './labelwindow.js';
 import {DataFiles, binaryData, strikeArrays, strikeTooltip} from './layerdata.js';
 import {rangeRing} from './rings.js';
 import {ringData} from './ringdata.js';
@@ -74,8 +71,6 @@ let ringLayers = {under: [], over: [], labels: []};  // drawn here for the slide
 let labelLayer = null;  // the spec's one text layer (mapviz.deck.label_layer), and its records:
 let labelRecords = [];  // deck.gl's collision filter compares labels of one layer only
 let labelUrl = null;
-const labelWindow = new LabelWindow();  // which of them deck.gl is given: those near the view
-let view = null;  // the view the map shows (deck.gl's view state)
 let strikeTips = null;  // {urls, chunk} of the strikes' tooltip files
 let hovered = null;  // what the pointer is over: {layerId, index}
 let tooltipElement = null;
@@ -345,36 +340,18 @@ function showRingLayers() {
   update(deck, {layers: [...ringLayers.under, ...ringLayers.over, ...labelLayers()]});
 }
 
-// The one text layer: the spec's labels near the view (labelwindow.js), then the ring labels.
-// When only the ring labels have changed (a slider press), deck.gl is told so (`_dataDiff`), and
-// lays out only their rows.
-let labelsShown = null;  // the last layer's records of the spec
+// The one text layer: the spec's labels, then the ring labels. When only the ring labels have
+// changed (a slider press), deck.gl is told so (`_dataDiff`), and lays out only their rows.
+let labelsShown = null;  // the last layer's static records
 function labelLayers() {
   if (!labelLayer) return [];
-  const near = labelsNear();
-  const data = [...near, ...ringLayers.labels];
-  const onlyRings = labelsShown === near;
-  labelsShown = near;
-  const first = near.length;
+  const data = [...labelRecords, ...ringLayers.labels];
+  const onlyRings = labelsShown === labelRecords;
+  labelsShown = labelRecords;
+  const first = labelRecords.length;
   return [labelLayer.clone({
     data, _dataDiff: onlyRings ? () => [{startRow: first, endRow: data.length}] : null,
   })];
-}
-
-// The spec's labels near the view the map shows: the same array until the view leaves their
-// window. deck.gl's collision map scales and pads each label (the layer's props).
-function labelsNear() {
-  const {clientWidth: width, clientHeight: height} = byId('map');
-  const viewport = width && height ? new WebMercatorViewport({...view, width, height}) : null;
-  const {collisionTestProps, backgroundPadding} = labelLayer.props;
-  return labelWindow.select(labelRecords, viewport,
-    {sizeScale: collisionTestProps?.sizeScale, padding: backgroundPadding});
-}
-
-// The view has moved, or the map's size changed: the labels near it are given to deck.gl if
-// they are not those it has.
-function followView() {
-  if (labelLayer && labelsNear() !== labelsShown) showRingLayers();
 }
 
 // The spec's labels (`layer`, its data from `url`): their records are read here, to be drawn
@@ -388,7 +365,6 @@ function readLabels(layer, url) {
   files.get(url).then((records) => {
     if (labelLayer === layer) {
       labelRecords = records;
-      window.mapviz.labels = records;
       showRingLayers();
     }
   }, (error) => console.warn(`mapviz: the map's labels from ${url}: ${error}`));
@@ -489,8 +465,6 @@ function createMap(converted) {
     onViewStateChange: ({viewState}) => {
       showTooltip(null);
       update(under, {viewState});
-      view = viewState;
-      followView();
       return viewState;
     },
     onError,
@@ -502,10 +476,7 @@ function createMap(converted) {
   for (const type of WAKING_EVENTS) {
     parent.addEventListener(type, () => gate.wake(), {capture: true, passive: true});
   }
-  new ResizeObserver(() => {
-    gate.wake();
-    followView();
-  }).observe(parent);
+  new ResizeObserver(() => gate.wake()).observe(parent);
   // the page zoomed (a new pixel ratio), or shown again
   window.addEventListener('resize', () => gate.wake());
   document.addEventListener('visibilitychange', () => gate.wake());
@@ -532,7 +503,6 @@ function showSpec(json) {
   files.keep(new Set(spec.layers.flatMap((l) => [l.data, ...(l.tooltipUrls || [])])));
   if (args.view_key !== viewKey) {
     viewKey = args.view_key;
-    view = converted.initialViewState;
     update(deck, {initialViewState: {...converted.initialViewState}});
     update(under, {viewState: {...converted.initialViewState}});
     showTooltip(null);
@@ -590,7 +560,6 @@ window.mapviz = {
   deck: null,
   under: null,
   rings: null,
-  labels: null,  // the spec's labels, all of them (deck.gl is given those near the view)
   strikeTips: null,
   time: null,  // the time window: {index (-1: all dates), windows, inWindow, total}
   noWebGL: false,
