@@ -7,8 +7,10 @@ Run under a virtual screen (Debian's xvfb; Mesa's llvmpipe draws WebGL):
 
     xvfb-run -a -s "-screen 0 1600x1200x24" .venv/bin/python bench/bench_map.py [N ...]
 
-(default 1000 100000; add 1000000 for the hover and pan rows at a million strikes). Prints
-Markdown tables for docs/BENCHMARKS.md; about 3 minutes per app.
+(default 1000 100000; add 1000000 for the hover and pan rows at a million strikes). With
+`--against REVISION`, mapviz at that revision (checked out into a temporary git worktree, its own
+`src/` first on the path) runs too, with the largest count up to 100,000, in the same rounds.
+Prints Markdown tables for docs/BENCHMARKS.md; about 3 minutes per app.
 
 Chromium runs headed with `--use-angle=gl --ignore-gpu-blocklist` (the script checks that WebGL's
 renderer is llvmpipe). Times come from the screen: DevTools' screencast sends a frame whenever
@@ -34,7 +36,9 @@ import base64
 import contextlib
 import io
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,6 +284,15 @@ def run_app(browser: Any, url: str, measured: Measured, *, mapviz: bool, slider:
     page.context.close()
 
 
+def revision_tree(stack: contextlib.ExitStack, revision: str) -> Path:
+    """Check `revision` out into a temporary git worktree, removed when `stack` closes."""
+    tree = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "revision"
+    git = ["git", "-C", str(ROOT), "worktree"]
+    subprocess.run([*git, "add", "-q", "--detach", str(tree), revision], check=True)
+    stack.callback(subprocess.run, [*git, "remove", "--force", str(tree)], check=True)
+    return tree
+
+
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
 
@@ -288,6 +301,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("counts", nargs="*", type=int, default=[1000, 100_000])
     parser.add_argument("--rounds", type=int, default=ROUNDS)
+    parser.add_argument("--against", metavar="REVISION", help="mapviz at this revision too")
     options = parser.parse_args()
     apps: dict[str, tuple[Path, dict[str, str], str, bool]] = {
         "baseline": (MINIMAL_APP, {}, "/", False),
@@ -301,8 +315,13 @@ def main() -> None:
             for n in options.counts
         },
     }
-    results = {name: Measured() for name in apps}
     with contextlib.ExitStack() as stack, sync_playwright() as playwright:
+        if options.against:
+            tree = revision_tree(stack, options.against)
+            n = max(c for c in options.counts if c <= 100_000)
+            env = {"MAPVIZ_SYNTHETIC_STRIKES": str(n), "PYTHONPATH": str(tree / "src")}
+            apps[f"mapviz {n:,} at {options.against}"] = (tree / "app.py", env, MAPVIZ_PATH, True)
+        results = {name: Measured() for name in apps}
         servers = {
             name: stack.enter_context(streamlit_server(app, env=env))
             for name, (app, env, _, _) in apps.items()

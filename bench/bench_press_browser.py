@@ -22,9 +22,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright
 
-from bench.bench_map import LLVMPIPE_ARGS, MAPVIZ_PATH, MINIMAL_APP
+from bench.bench_map import LLVMPIPE_ARGS, MAPVIZ_PATH, MINIMAL_APP, revision_tree
 from bench.profile_press import PRESSES, metrics, open_to_press, press
 from tools.browser import CHROMIUM, ROOT, streamlit_server
 
@@ -83,17 +81,7 @@ def main() -> None:
     got: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     rest: dict[str, list[float]] = {name: [] for name in names}
     with contextlib.ExitStack() as stack, sync_playwright() as playwright:
-        tree = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "revision"
-        subprocess.run(
-            ["git", "-C", str(ROOT), "worktree", "add", "-q", "--detach", str(tree),
-             args.revision],
-            check=True,
-        )  # fmt: skip
-        stack.callback(
-            subprocess.run,
-            ["git", "-C", str(ROOT), "worktree", "remove", "--force", str(tree)],
-            check=True,
-        )
+        tree = revision_tree(stack, args.revision)
         its_own = {**synthetic, "PYTHONPATH": str(tree / "src")}  # the revision's package
         servers = (
             streamlit_server(MINIMAL_APP, env={}),
