@@ -318,7 +318,7 @@ def main() -> None:
     with contextlib.ExitStack() as stack, sync_playwright() as playwright:
         if options.against:
             tree = revision_tree(stack, options.against)
-            n = max(c for c in options.counts if c <= 100_000)
+            n = max([c for c in options.counts if c <= 100_000] or options.counts)
             env = {"MAPVIZ_SYNTHETIC_STRIKES": str(n), "PYTHONPATH": str(tree / "src")}
             apps[f"mapviz {n:,} at {options.against}"] = (tree / "app.py", env, MAPVIZ_PATH, True)
         results = {name: Measured() for name in apps}
