@@ -493,7 +493,7 @@ function showSpec(json) {
   if (!deck && !window.mapviz.noWebGL) createMap(converted);
   if (!deck) return;
   const layers = converted.layers.map((layer) => layer.clone({fetch: fetchLayerData}));
-  staticLayers = layers.filter((layer) => !(layer instanceof TextLayer));
+  showWhenRead(layers.filter((layer) => !(layer instanceof TextLayer)));
   const labels = spec.layers.findIndex((layer) => layer['@@type'] === 'TextLayer');
   readLabels(layers[labels] || null, labels < 0 ? null : spec.layers[labels].data);
   const strikes = spec.layers.find((layer) => layer.tooltipUrls);
@@ -507,8 +507,22 @@ function showSpec(json) {
     update(under, {viewState: {...converted.initialViewState}});
     showTooltip(null);
   }
-  showStaticLayers();
   drawRings();
+}
+
+// Gives the lower deck `layers` (the previous ones stay until then) once every data file they
+// read is in, or has failed (the layer then reports it): each file arriving on its own would
+// redraw the whole deck, and without a GPU a frame of 100,000 strikes (every dot and precision
+// circle) takes seconds (docs/BENCHMARKS.md, session 23).
+function showWhenRead(layers) {
+  const url = specUrl;
+  const reading = layers.map((layer) => (typeof layer.props.data === 'string'
+    ? fetchLayerData(layer.props.data, {layer}) : null));
+  Promise.allSettled(reading).then(() => {
+    if (url !== specUrl) return;  // a newer spec came meanwhile
+    staticLayers = layers;
+    showStaticLayers();
+  });
 }
 
 // Fetches the spec at `url` (relative to the app) unless it is the one shown or coming; the
