@@ -20,8 +20,8 @@ threshold). Main-thread CPU is DevTools' Performance metric TaskDuration (the pa
 frame share one renderer process).
 
 - first paint: page open (navigation) to the map's last change before 2 s without one, once
-  the GPU process has run every frame drawn (the page probe's fences: under llvmpipe a first
-  draw that compiles its shaders can hold the screen still for seconds before the map appears);
+  the GPU process has run every frame drawn (the page probe's fences: under llvmpipe one frame
+  of the map can take the GPU process seconds, with nothing new on screen meanwhile);
 - press to rings on screen: a key press (ArrowRight on the focused "Max range (km)" slider, a
   radius not drawn before) to the map's last change;
 - press to page settled: the key press to the last change of any part of the page (for mapviz,
@@ -208,9 +208,9 @@ def open_measured(browser: Any, url: str, *, mapviz: bool) -> tuple[Any, Screen,
     box = map_box(page, in_frame=mapviz)
     screen.wait_calm(box, page)
     while not page.evaluate(DRAWN, MAP_FRAME):
-        # Calm on the screen while the GPU process still runs a frame drawn before it (under
-        # llvmpipe a pipeline's first draw compiles its shaders: seconds with nothing new on
-        # screen) is not the end of the first paint: wait for those frames, then for calm again.
+        # Calm on the screen while the GPU process still runs a frame drawn before it is not
+        # the end of the first paint (under llvmpipe a frame of 100,000 strikes takes it about
+        # 4.5 s, the screen unchanged meanwhile): wait for those frames, then for calm again.
         page.wait_for_function(DRAWN, arg=MAP_FRAME, timeout=120_000, polling=50)
         screen.wait_calm(box, page)
     return page, screen, 1000 * (screen.last_change(start, box) - start)
