@@ -493,12 +493,11 @@ function showSpec(json) {
   if (!deck && !window.mapviz.noWebGL) createMap(converted);
   if (!deck) return;
   const layers = converted.layers.map((layer) => layer.clone({fetch: fetchLayerData}));
-  showWhenRead(layers.filter((layer) => !(layer instanceof TextLayer)));
+  const strikes = spec.layers.find((layer) => layer.tooltipUrls);
+  const tips = strikes ? {urls: strikes.tooltipUrls, chunk: strikes.tooltipChunk} : null;
+  showWhenRead(layers.filter((layer) => !(layer instanceof TextLayer)), tips);
   const labels = spec.layers.findIndex((layer) => layer['@@type'] === 'TextLayer');
   readLabels(layers[labels] || null, labels < 0 ? null : spec.layers[labels].data);
-  const strikes = spec.layers.find((layer) => layer.tooltipUrls);
-  strikeTips = strikes ? {urls: strikes.tooltipUrls, chunk: strikes.tooltipChunk} : null;
-  window.mapviz.strikeTips = strikeTips;
   readDays(strikes ? strikes.data : null);
   files.keep(new Set(spec.layers.flatMap((l) => [l.data, ...(l.tooltipUrls || [])])));
   if (args.view_key !== viewKey) {
@@ -513,14 +512,17 @@ function showSpec(json) {
 // Gives the lower deck `layers` (the previous ones stay until then) once every data file they
 // read is in, or has failed (the layer then reports it): each file arriving on its own would
 // redraw the whole deck, and without a GPU a frame of 100,000 strikes (every dot and precision
-// circle) takes seconds (docs/BENCHMARKS.md, session 23).
-function showWhenRead(layers) {
+// circle) takes seconds (docs/BENCHMARKS.md, session 23). The strikes' tooltip files (`tips`)
+// change with them, so that a strike shown is never given another's tooltip.
+function showWhenRead(layers, tips) {
   const url = specUrl;
   const reading = layers.map((layer) => (typeof layer.props.data === 'string'
     ? fetchLayerData(layer.props.data, {layer}) : null));
   Promise.allSettled(reading).then(() => {
     if (url !== specUrl) return;  // a newer spec came meanwhile
     staticLayers = layers;
+    strikeTips = tips;
+    window.mapviz.strikeTips = tips;
     showStaticLayers();
   });
 }
