@@ -36,19 +36,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright
 
 from bench.bench_map import (
-    LLVMPIPE_ARGS,
     MAPVIZ_PATH,
     MINIMAL_APP,
     PRESSES,
-    RENDERER,
     Measured,
+    launch_llvmpipe,
     map_box,
     median,
     open_measured,
     press_slider,
 )
 from tools.browser import (
-    CHROMIUM,
     ROOT,
     drawn_labels,
     map_frame,
@@ -102,13 +100,19 @@ def label_counts(browser: Any, url: str) -> dict[str, int]:
     }
 
 
+def open_variant(browser: Any, url: str, *, mapviz: bool, labels: bool) -> tuple[Any, Any]:
+    """Open `url` as bench_map.py does; without labels, leave them out and wait for calm."""
+    page, screen, _ = open_measured(browser, url, mapviz=mapviz)
+    if not labels:
+        map_frame(page).locator("body").evaluate(WITHOUT_LABELS)
+        screen.wait_calm(map_box(page, in_frame=True), page)
+    return page, screen
+
+
 def frame_waits(browser: Any, url: str, *, labels: bool) -> list[float]:
     """The GPU's wait after each upper-deck frame of PRESSES presses (ms), one load."""
-    page, _, _ = open_measured(browser, url, mapviz=True)
+    page, _ = open_variant(browser, url, mapviz=True, labels=labels)
     body = map_frame(page).locator("body")
-    if not labels:
-        body.evaluate(WITHOUT_LABELS)
-        page.wait_for_timeout(1000)
     body.evaluate(FRAME_WAITS)
     slider_thumb(page, "Max range (km)", in_map=True).focus()
     waits: list[float] = []
@@ -124,10 +128,7 @@ def frame_waits(browser: Any, url: str, *, labels: bool) -> list[float]:
 
 def pressed(browser: Any, url: str, measured: Measured, *, mapviz: bool, labels: bool) -> None:
     """One load of one app: PRESSES presses measured as bench_map.py does."""
-    page, screen, _ = open_measured(browser, url, mapviz=mapviz)
-    if not labels:
-        map_frame(page).locator("body").evaluate(WITHOUT_LABELS)
-        screen.wait_calm(map_box(page, in_frame=True), page)
+    page, screen = open_variant(browser, url, mapviz=mapviz, labels=labels)
     press_slider(page, screen, measured, mapviz=mapviz)
     page.context.close()
 
@@ -140,14 +141,7 @@ def main() -> None:
     with contextlib.ExitStack() as stack, sync_playwright() as playwright:
         mapviz = stack.enter_context(streamlit_server(ROOT / "app.py", env=env)).url
         baseline = stack.enter_context(streamlit_server(MINIMAL_APP)).url
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=False, args=LLVMPIPE_ARGS
-        )
-        probe = browser.new_page()
-        renderer = probe.evaluate(RENDERER)
-        probe.close()
-        if "llvmpipe" not in renderer:
-            raise SystemExit(f"not llvmpipe ({renderer}): run under xvfb-run with Mesa installed")
+        browser, renderer = launch_llvmpipe(playwright)
         counts = {name: label_counts(browser, mapviz + path) for name, path in VIEWS.items()}
         waits: dict[bool, list[float]] = {True: [], False: []}
         apps = {"baseline": Measured(), "mapviz": Measured(), "mapviz without labels": Measured()}

@@ -301,6 +301,20 @@ def run_app(browser: Any, url: str, measured: Measured, *, mapviz: bool, slider:
     page.context.close()
 
 
+def launch_llvmpipe(playwright: Any) -> tuple[Any, str]:
+    """Launch headed Chromium with LLVMPIPE_ARGS; return it and its WebGL renderer (llvmpipe)."""
+    browser = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=False, args=LLVMPIPE_ARGS
+    )
+    probe = browser.new_page()
+    renderer: str = probe.evaluate(RENDERER)
+    probe.close()
+    if "llvmpipe" not in renderer:
+        browser.close()
+        raise SystemExit(f"not llvmpipe ({renderer}): run under xvfb-run with Mesa installed")
+    return browser, renderer
+
+
 def revision_tree(stack: contextlib.ExitStack, revision: str) -> Path:
     """Check `revision` out into a temporary git worktree, removed when `stack` closes."""
     tree = Path(stack.enter_context(tempfile.TemporaryDirectory())) / "revision"
@@ -343,15 +357,8 @@ def main() -> None:
             name: stack.enter_context(streamlit_server(app, env=env))
             for name, (app, env, _, _) in apps.items()
         }
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=False, args=LLVMPIPE_ARGS
-        )
-        probe = browser.new_page()
-        renderer = probe.evaluate(RENDERER)
-        probe.close()
+        browser, renderer = launch_llvmpipe(playwright)
         print(f"WebGL renderer: {renderer}")
-        if "llvmpipe" not in renderer:
-            raise SystemExit("not llvmpipe: run under xvfb-run with Mesa installed")
         for name, (_, _, path, mapviz) in apps.items():  # warm the servers' caches
             page, _, _ = open_measured(browser, servers[name].url + path, mapviz=mapviz)
             page.context.close()

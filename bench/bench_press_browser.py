@@ -30,9 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright
 
-from bench.bench_map import LLVMPIPE_ARGS, MAPVIZ_PATH, MINIMAL_APP, revision_tree
+from bench.bench_map import MAPVIZ_PATH, MINIMAL_APP, launch_llvmpipe, revision_tree
 from bench.profile_press import PRESSES, metrics, open_to_press, press
-from tools.browser import CHROMIUM, ROOT, streamlit_server
+from tools.browser import ROOT, streamlit_server
 
 REST_S = 3
 
@@ -92,9 +92,7 @@ def main() -> None:
             name: stack.enter_context(server).url + ("/" if name == names[0] else MAPVIZ_PATH)
             for name, server in zip(names, servers, strict=True)
         }
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=False, args=LLVMPIPE_ARGS
-        )
+        browser, _ = launch_llvmpipe(playwright)
         for _ in range(args.rounds):
             for name, url in urls.items():
                 pressed, at_rest = presses(browser, url, mapviz=name != names[0])

@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from playwright.sync_api import sync_playwright
 
-from bench.bench_map import LLVMPIPE_ARGS, MAPVIZ_PATH, MINIMAL_APP, open_measured
-from tools.browser import CHROMIUM, ROOT, slider_thumb, streamlit_server, wait_for_quiet
+from bench.bench_map import MAPVIZ_PATH, MINIMAL_APP, launch_llvmpipe, open_measured
+from tools.browser import ROOT, slider_thumb, streamlit_server, wait_for_quiet
 
 PRESSES = 6
 CALM_MS = 1500
@@ -107,9 +107,7 @@ def main() -> None:
         mapviz = stack.enter_context(
             streamlit_server(ROOT / "app.py", env={"MAPVIZ_SYNTHETIC_STRIKES": str(count)})
         )
-        browser = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=False, args=LLVMPIPE_ARGS
-        )
+        browser, _ = launch_llvmpipe(playwright)
         for _ in range(options.passes):
             profile(browser, baseline.url + "/", mapviz=False, functions=functions)
             profile(browser, mapviz.url + MAPVIZ_PATH, mapviz=True, functions=functions)
