@@ -8,6 +8,7 @@ import os
 import stat
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -47,6 +48,26 @@ def test_the_cache_is_bounded_in_bytes_across_its_folders(
     files = sorted(p for p in tmp_path.rglob("strikes-*"))
     assert sum(p.stat().st_size for p in files) <= 2_500
     assert {p.name for p in files} == set(names[-2:])  # the newest kept, wherever they are
+
+
+def test_a_folder_swept_while_the_cache_is_measured_is_skipped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Another session's folder can be swept between listing the cache and walking into it: the
+    # CI run of 81b2fd5 failed a test with FileNotFoundError from this walk.
+    gone = PrivateFolder(tmp_path)
+    publish(gone.path, b"theirs", prefix="strikes", root=tmp_path)
+    real_scandir = os.scandir
+
+    def racing_scandir(path: Any = ".") -> Any:  # shutil.rmtree passes a descriptor
+        if not isinstance(path, int) and Path(path) == gone.path:
+            gone.remove()  # listed in the cache a moment ago, gone now
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", racing_scandir)
+    name = publish(tmp_path, b"ours", prefix="strikes")
+    assert (tmp_path / name).read_bytes() == b"ours"
+    assert not gone.path.exists()
 
 
 def test_a_private_folder_goes_with_its_owner(tmp_path: Path) -> None:

@@ -71,11 +71,15 @@ def publish(
 def _bound_bytes(root: Path, *, keep: Path) -> None:
     """Delete the oldest files under `root` until it holds at most MAX_CACHE_BYTES."""
     files = []
-    for path in root.rglob("*"):
-        with contextlib.suppress(FileNotFoundError):
-            info = path.stat()
-            if path.is_file() and not path.name.startswith(".tmp-"):
-                files.append((info.st_mtime, info.st_size, path))
+    # Other sessions publish, evict and sweep their folders meanwhile: os.walk skips a folder
+    # gone between listing and entering it (pathlib's rglob raises), and a file gone is skipped.
+    for folder, _, names in os.walk(root):
+        for name in names:
+            path = Path(folder, name)
+            with contextlib.suppress(FileNotFoundError):
+                if not name.startswith(".tmp-"):
+                    info = path.stat()
+                    files.append((info.st_mtime, info.st_size, path))
     total = sum(size for _, size, _ in files)
     for _, size, path in sorted(files, key=lambda f: f[0]):
         if total <= MAX_CACHE_BYTES:
