@@ -40,6 +40,11 @@ st.set_page_config(page_title="mapviz: range rings and strike reports", layout="
 
 def main() -> None:
     """Render the page."""
+    # The page keeps room for its scrollbar from the start. Without this the scrollbar appeared
+    # a second after the map (the content below it grew), the map narrowed by 10 px and deck.gl
+    # drew every layer again: a frame of 100,000 strikes is seconds without a GPU
+    # (docs/BENCHMARKS.md, session 24). Style only: Streamlit gives it no space on the page.
+    st.html("<style>[data-testid='stMain'] { scrollbar-gutter: stable; }</style>")
     st.title("mapviz: strike reports, geodesic range rings, hypothetical deployments")
     keep_private_folders()
     notes = url_notes()

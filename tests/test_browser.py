@@ -547,6 +547,21 @@ def test_a_resize_before_the_map_has_anything_to_draw_is_harmless(
     page.close()
 
 
+def test_the_page_keeps_room_for_its_scrollbar(server: str, browser: Any) -> None:
+    # A scrollbar appearing a second after the map narrowed it by 10 px, and deck.gl drew every
+    # layer again (seconds at 100,000 strikes without a GPU). Headless Chromium draws no
+    # scrollbars, so this checks the style is on the element that scrolls (Streamlit's own).
+    page = open_app(browser, server + "/?view=Ukraine+theatre")
+    scrolling = page.evaluate(
+        """() => [...document.querySelectorAll('*')]
+            .filter((e) => e.scrollHeight > e.clientHeight + 1
+                && ['auto', 'scroll'].includes(getComputedStyle(e).overflowY))
+            .map((e) => [e.dataset.testid, getComputedStyle(e).scrollbarGutter])"""
+    )
+    assert ["stMain", "stable"] in scrolling, scrolling
+    close_app(page)
+
+
 def test_zoomed_all_the_way_out_the_map_shows_only_the_world(server: str, browser: Any) -> None:
     page = open_app(browser, server + "/?view=Whole+world")
     x, y = map_centre(page)
