@@ -327,11 +327,20 @@ const absolute = (value) => {
 
 // A layer's data file: JSON records, or the strikes' typed arrays for the accessors the layer
 // names in `binaryAttributes` (both strike layers read one file, fetched once: `files` keeps
-// it; its arrays are views on it).
+// it; its arrays are views on it). One object per file and accessors: deck.gl compares a layer's
+// data by identity, so a new spec naming the same file keeps its layer's data (the strikes are
+// not uploaded to the GPU again).
+const strikeData = new WeakMap();  // a file's ArrayBuffer -> accessor names -> binary data
 function fetchLayerData(url, {layer}) {
   const names = layer.props.binaryAttributes;
   if (!names) return files.get(url);
-  return files.get(url, true).then((buffer) => binaryData(strikeArrays(buffer), names));
+  return files.get(url, true).then((buffer) => {
+    const made = strikeData.get(buffer) || new Map();
+    strikeData.set(buffer, made);
+    const key = names.join(' ');
+    if (!made.has(key)) made.set(key, binaryData(strikeArrays(buffer), names));
+    return made.get(key);
+  });
 }
 
 // The upper deck's layers in drawing order: the range bands, the ring lines, then the labels
@@ -512,15 +521,18 @@ function showSpec(json) {
 // Gives the lower deck `layers` (the previous ones stay until then) once every data file they
 // read is in, or has failed (the layer then reports it): each file arriving on its own would
 // redraw the whole deck, and without a GPU a frame of 100,000 strikes (every dot and precision
-// circle) takes seconds (docs/BENCHMARKS.md, session 23). The strikes' tooltip files (`tips`)
-// change with them, so that a strike shown is never given another's tooltip.
+// circle) takes seconds (docs/BENCHMARKS.md, session 23). The layers are given the data read,
+// not its URL: deck.gl loads a URL's data after the frame that shows the layer, a layer at a
+// time, and a large file landing a frame late drew the strikes a second time (session 24). The
+// strikes' tooltip files (`tips`) change with them, so a strike shown never has another's tooltip.
 function showWhenRead(layers, tips) {
   const url = specUrl;
   const reading = layers.map((layer) => (typeof layer.props.data === 'string'
     ? fetchLayerData(layer.props.data, {layer}) : null));
-  Promise.allSettled(reading).then(() => {
+  Promise.allSettled(reading).then((read) => {
     if (url !== specUrl) return;  // a newer spec came meanwhile
-    staticLayers = layers;
+    staticLayers = layers.map((layer, i) => (reading[i] && read[i].status === 'fulfilled'
+      ? layer.clone({data: read[i].value}) : layer));
     strikeTips = tips;
     window.mapviz.strikeTips = tips;
     showStaticLayers();
