@@ -522,9 +522,10 @@ function showSpec(json) {
 // read is in, or has failed (the layer then reports it): each file arriving on its own would
 // redraw the whole deck, and without a GPU a frame of 100,000 strikes (every dot and precision
 // circle) takes seconds (docs/BENCHMARKS.md, session 23). The layers are given the data read,
-// not its URL: deck.gl loads a URL's data after the frame that shows the layer, a layer at a
-// time, and a large file landing a frame late drew the strikes a second time (session 24). The
-// strikes' tooltip files (`tips`) change with them, so a strike shown never has another's tooltip.
+// not its URL: deck.gl takes in a URL's data after the frame that shows the layer, a layer at a
+// time, and a basemap layer's data taken in after the strikes' frame drew them again (session
+// 24). The strikes' tooltip files (`tips`) change with them, so a strike shown never has
+// another's tooltip.
 function showWhenRead(layers, tips) {
   const url = specUrl;
   const reading = layers.map((layer) => (typeof layer.props.data === 'string'
